@@ -1,0 +1,100 @@
+"""The ``budgetkit`` command line.
+
+``budgetkit info [DATASET|PATH]``   what a dataset or a disclosure holds
+``budgetkit parse SOURCE --out DIR`` source text → CSV tables + datapackage.json
+``budgetkit datasets``               list bundled datasets
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import BudgetkitError
+from .io import datasets, load, parse_text, write_datapackage
+from .money import format_wan
+
+
+def _open(target: str | None):
+    if target is None or target in datasets():
+        return load(target)
+    path = Path(target)
+    if path.is_dir() or path.name == "datapackage.json":
+        from .io import read_datapackage
+
+        return read_datapackage(path)
+    return parse_text(path)
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    b = _open(args.target)
+    m = b.meta
+    out = [
+        f"{m['year']} 年 {m['department']} 部门预算",
+        f"  template:        {m['template']}",
+        f"  source:          {m['source']}",
+        f"  published unit:  {m['currency_unit']} (stored as exact integer 元)",
+    ]
+    contents = b.contents
+    out.append("  tables (contents list → published?):")
+    for r in contents.itertuples():
+        if r.published:
+            df = b.table(int(r.number))
+            status = f"{len(df):>3} rows"
+        else:
+            status = "listed in the contents, NOT published"
+        out.append(f"    表{int(r.number):<3} {r.title:<28} {status}")
+    t1 = b.table(1)
+    total = t1.loc[(t1["side"] == "income") & (t1["name"] == "收入总计"), "amount"]
+    if len(total):
+        out.append(f"  收入总计 (表1):    {format_wan(int(total.iloc[0]))}")
+    extra = [n for n in b.frame_names if not n.startswith("table")]
+    out.append("  other tables:    " + ", ".join(f"{n} ({len(b.frame(n))})" for n in extra))
+    for w in m.get("warnings", []):
+        out.append(f"  warning: {w}")
+    print("\n".join(out))
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    b = parse_text(Path(args.source))
+    target = write_datapackage(b, args.out, source_path=args.source)
+    print(f"wrote {len(b.frame_names)} tables and {target}")
+    return 0
+
+
+def cmd_datasets(args: argparse.Namespace) -> int:
+    for d in datasets():
+        print(d)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="budgetkit", description="Explore Chinese department budget disclosures.")
+    p.add_argument("--version", action="version", version=f"budgetkit {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("info", help="what a dataset or a disclosure holds")
+    s.add_argument("target", nargs="?", help="bundled dataset id, data package folder, or source .txt (default: the bundled dataset)")
+    s.set_defaults(func=cmd_info)
+    s = sub.add_parser("parse", help="parse a disclosure's text into CSV tables + datapackage.json")
+    s.add_argument("source", help="source text file")
+    s.add_argument("--out", required=True, help="output folder")
+    s.set_defaults(func=cmd_parse)
+    s = sub.add_parser("datasets", help="list bundled datasets")
+    s.set_defaults(func=cmd_datasets)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except BudgetkitError as exc:
+        print(f"budgetkit: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

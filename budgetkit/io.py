@@ -1,0 +1,193 @@
+"""Reading and writing Budgets as Frictionless Data Packages, and the public loaders."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from . import _paths
+from .budget import FRAME_TITLES, Budget
+from .errors import DataError, TemplateError
+from .frames import FROM_SCHEMA, schema_type
+from .text import SourceText
+
+DEFAULT_DATASET = "longhua-iit-2023"
+
+#: Preferred primary keys; the first candidate that is unique is declared.
+_KEY_CANDIDATES: dict[str, list[list[str]]] = {
+    "table1": [["side", "line"]],
+    "table6": [["side", "line"]],
+    "projects": [["project_no"]],
+    "project_components": [["project_no", "component"], ["project_no", "line", "component"]],
+    "contents": [["number"]],
+    "notes": [["line"]],
+    "staffing": [["unit", "kind"]],
+    "facts": [["key"]],
+    "special_funds": [["sub_fund"]],
+    "goals": [["no"]],
+    "duties": [["no"]],
+    "work_goals": [["no"]],
+    "glossary": [["term"], ["line"]],
+}
+
+_FIELD_DOCS = {
+    "line": "first 1-based line of the source text this row comes from",
+    "line_end": "last 1-based line of the source text this row comes from",
+    "code": "classification code (支出功能分类 3/5/7 digits or 经济分类 3/5 digits)",
+    "level": "classification level: 0 total, 1 类, 2 款, 3 项",
+    "name": "name as printed",
+    "marker": "marker printed after the name (e.g. ★)",
+}
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_datapackage(budget: Budget, out_dir: str | Path, *, source_path: str | Path | None = None) -> Path:
+    """Write every table of ``budget`` as CSV plus ``datapackage.json`` into ``out_dir``.
+
+    The source text is referenced (relative path and SHA-256), not copied.
+    Returns the path of ``datapackage.json``.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    meta = budget.meta
+    resources = []
+    for name in budget.frame_names:
+        df = budget.frame(name)
+        path = f"{name}.csv"
+        df.to_csv(out / path, index=False, lineterminator="\n")
+        fields = []
+        for col in df.columns:
+            field = {"name": col, "type": schema_type(df[col].dtype)}
+            if col in _FIELD_DOCS:
+                field["description"] = _FIELD_DOCS[col]
+            if field["type"] == "integer" and _is_money(col):
+                field["description"] = "amount in 元 (exact integer; published in " + meta["currency_unit"] + ")"
+                field["unit"] = "元"
+            fields.append(field)
+        schema: dict = {"fields": fields}
+        for key in _KEY_CANDIDATES.get(name, [["line"]]):
+            if all(k in df.columns for k in key) and not df.duplicated(subset=key).any() and not df[key].isna().any().any():
+                schema["primaryKey"] = key if len(key) > 1 else key[0]
+                break
+        resources.append({
+            "name": name.replace("_", "-"),
+            "path": path,
+            "title": FRAME_TITLES.get(name, name),
+            "format": "csv",
+            "encoding": "utf-8",
+            "mediatype": "text/csv",
+            "schema": schema,
+        })
+    src_rel = None
+    sha = _sha256(budget.source_text)
+    if source_path is not None:
+        src_rel = os.path.relpath(Path(source_path).resolve(), out.resolve()).replace(os.sep, "/")
+    package = {
+        "name": out.name.lower(),
+        "title": f"{meta['year']} 年{meta['department']}部门预算",
+        "description": "Tidy tables parsed by budgetkit from the published department budget disclosure. "
+        "Amounts are exact integers of 元; line/line_end give the source text lines of every row.",
+        "licenses": [{"name": "other-pd", "title": "Public government disclosure (部门预算公开), reproduced for research and teaching"}],
+        "sources": [{"title": meta["source_name"] if "source_name" in meta else Path(str(meta["source"])).name,
+                     "path": src_rel or Path(str(meta["source"])).name}],
+        "resources": resources,
+        "budgetkit": {**{k: v for k, v in meta.items() if k != "source"},
+                      "source": src_rel or Path(str(meta["source"])).name,
+                      "source_sha256": sha},
+    }
+    target = out / "datapackage.json"
+    target.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
+def _is_money(col: str) -> bool:
+    return col in {"amount", "change", "prior_amount", "goal_amount", "total", "basic", "project", "fiscal", "other",
+                   "procurement", "procurement_sme", "procurement_small_micro", "outbound", "reception",
+                   "vehicle", "vehicle_purchase", "vehicle_operation"}
+
+
+def read_datapackage(path: str | Path) -> Budget:
+    """Read a Budget written by :func:`write_datapackage` (a folder or its datapackage.json)."""
+    path = Path(path)
+    descriptor = path / "datapackage.json" if path.is_dir() else path
+    try:
+        package = json.loads(descriptor.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DataError(f"cannot read the data package: {exc.strerror or exc}", file=str(descriptor)) from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"invalid JSON: {exc.msg}", file=str(descriptor), line=exc.lineno) from None
+    root = descriptor.parent
+    frames = {}
+    for res in package.get("resources", []):
+        name = res["name"].replace("-", "_")
+        fields = res["schema"]["fields"]
+        dtypes = {f["name"]: FROM_SCHEMA[f["type"]] for f in fields}
+        csv = root / res["path"]
+        try:
+            df = pd.read_csv(csv, dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            raise DataError(f"cannot read resource {name!r}: {exc}", file=str(csv)) from None
+        if list(df.columns) != [f["name"] for f in fields]:
+            raise DataError(f"columns {list(df.columns)} differ from the schema", file=str(csv))
+        frames[name] = df
+    meta = dict(package["budgetkit"])
+    sha = meta.pop("source_sha256", None)
+    source_path = (root / meta["source"]).resolve()
+    meta["source"] = str(meta["source"])
+    budget = Budget(frames, meta, source_path=source_path)
+    budget._source_sha256 = sha
+    return budget
+
+
+def datasets() -> list[str]:
+    """Ids of the datasets bundled with budgetkit (e.g. ``'longhua-iit-2023'``)."""
+    root = _paths.data_root()
+    return sorted(p.name for p in root.iterdir() if (p / "datapackage.json").is_file())
+
+
+def load(dataset: str | None = None) -> Budget:
+    """Load a bundled dataset (default: the 2023 Longhua Industry & IT Bureau budget).
+
+    Reads the processed CSV files; does not re-parse the source text.
+    """
+    dataset = dataset or DEFAULT_DATASET
+    folder = _paths.data_root() / dataset
+    if not (folder / "datapackage.json").is_file():
+        raise DataError(f"no bundled dataset {dataset!r}; available: {', '.join(datasets()) or 'none'}")
+    return read_datapackage(folder)
+
+
+def parse_text(source: str | os.PathLike) -> Budget:
+    """Parse a disclosure's source text (a path, or the text itself) into a :class:`Budget`.
+
+    The template is detected from the text. Raises a budgetkit error naming the
+    file, table and line for anything it cannot read.
+    """
+    if isinstance(source, str) and not source.strip():
+        return _parse_src(SourceText(source))
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source and len(source) < 4096):
+        path = Path(source)
+        if not path.exists():
+            raise TemplateError("no such file", file=str(path))
+        src = SourceText.from_path(path)
+    else:
+        src = SourceText(str(source))
+    return _parse_src(src)
+
+
+def _parse_src(src: SourceText) -> Budget:
+    from . import shenzhen
+
+    if shenzhen.detect(src):
+        return shenzhen.parse(src)
+    raise TemplateError(
+        "unknown template: no '表 1 … 收支总表' found (budgetkit reads the Shenzhen 12-table template)",
+        file=src.name,
+    )
