@@ -97,48 +97,12 @@ test: $(STAMP) fonts
 
 # --- maintenance -------------------------------------------------------------
 
-# Re-execute every notebook in place, deterministically: no timing metadata,
-# fixed hash seed and file timestamps, and no widget state or widget views
-# (their model ids are random; the text fallback of each widget is kept).
-define EXECUTE_NOTEBOOKS
-import os, sys
-import nbformat
-from nbclient import NotebookClient
-
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-for path in sys.argv[1:]:
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(
-        nb,
-        kernel_name="python3",
-        timeout=600,
-        record_timing=False,
-        store_widget_state=False,
-        resources={"metadata": {"path": os.path.dirname(path) or "."}},
-    ).execute()
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        outputs = []
-        for out in cell.outputs:
-            data = out.get("data")
-            if data is not None and WIDGET_VIEW in data:
-                del data[WIDGET_VIEW]
-                if not data:
-                    continue
-            outputs.append(out)
-        cell.outputs = outputs
-    nb.metadata.pop("widgets", None)
-    nbformat.write(nb, path)
-    print("executed", path)
-endef
-export EXECUTE_NOTEBOOKS
+# Re-execute notebooks in place, deterministically (see tools/execute_notebooks.py).
+# `make notebooks NB="notebooks/02_支出结构.ipynb"` re-executes just those.
+NB ?=
 
 notebooks: $(STAMP) fonts
-	@shopt -s nullglob; nbs=(notebooks/*.ipynb); \
-	if [ $${#nbs[@]} -eq 0 ]; then echo "No notebooks in notebooks/."; exit 0; fi; \
-	echo "Executing $${#nbs[@]} notebook(s) in place"; \
-	$(VENV_ENV) PYTHONHASHSEED=0 SOURCE_DATE_EPOCH=0 $(VPY) -c "$$EXECUTE_NOTEBOOKS" "$${nbs[@]}"
+	$(VENV_ENV) PYTHONHASHSEED=0 SOURCE_DATE_EPOCH=0 $(VPY) tools/execute_notebooks.py $(NB)
 
 data: $(STAMP)
 	$(VENV)/bin/budgetkit parse $(RAW) --out $(DATASET)

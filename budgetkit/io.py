@@ -13,6 +13,7 @@ from . import _paths
 from .budget import FRAME_TITLES, Budget
 from .errors import DataError, TemplateError
 from .frames import FROM_SCHEMA, schema_type
+from .money import MONEY_COLUMNS
 from .text import SourceText
 
 DEFAULT_DATASET = "longhua-iit-2023"
@@ -108,9 +109,7 @@ def write_datapackage(budget: Budget, out_dir: str | Path, *, source_path: str |
 
 
 def _is_money(col: str) -> bool:
-    return col in {"amount", "change", "prior_amount", "goal_amount", "total", "basic", "project", "fiscal", "other",
-                   "procurement", "procurement_sme", "procurement_small_micro", "outbound", "reception",
-                   "vehicle", "vehicle_purchase", "vehicle_operation"}
+    return col in MONEY_COLUMNS
 
 
 def read_datapackage(path: str | Path) -> Budget:

@@ -124,3 +124,29 @@ def format_yi(yuan: int, decimals: int = 2, unit: bool = True) -> str:
 def format_yuan(yuan: int) -> str:
     """Format 元 with thousands separators: ``'1,322,340,000 元'``."""
     return f"{int(yuan):,} 元"
+
+
+#: Column names that hold amounts (integer 元) in budgetkit's tables.
+MONEY_COLUMNS = frozenset({
+    "amount", "change", "prior_amount", "goal_amount", "total", "basic", "project", "fiscal", "other",
+    "procurement", "procurement_sme", "procurement_small_micro", "outbound", "reception",
+    "vehicle", "vehicle_purchase", "vehicle_operation", "expected", "actual", "difference",
+})
+
+
+def wan(df: pd.DataFrame, columns=None, *, unit: str = "万元") -> pd.DataFrame:
+    """A copy of ``df`` with its amount columns (integer 元) shown in 万元 (or 亿元/元).
+
+    For reading and plotting; compute and check with the integer 元 columns.
+    ``columns`` defaults to the columns of :data:`MONEY_COLUMNS` present with
+    an integer dtype. The converted columns are ``Float64``; the frame's
+    ``attrs["unit"]`` records the unit.
+    """
+    factor = UNIT_FACTORS[unit]
+    out = df.copy()
+    if columns is None:
+        columns = [c for c in df.columns if c in MONEY_COLUMNS and pd.api.types.is_integer_dtype(df[c].dtype)]
+    for c in columns:
+        out[c] = out[c].astype("Float64") / factor
+    out.attrs["unit"] = unit
+    return out

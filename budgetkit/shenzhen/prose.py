@@ -40,6 +40,18 @@ A comparison (``statements``) is either ``"comparison"`` — an explicit baselin
 ``比/较 <baseline> 增加/减少 [<A> 万元][，增长/下降 <B>%]`` or ``与 <baseline> 持平`` — or
 ``"change"`` — a stated change of money without a baseline, ``增加(了)<item> <A> 万元``.
 Unquantified remarks without a baseline (``相应经费减少``) are not statements.
+``subject`` is what is compared (the project's name for ``本项目``; the section
+title under 第八部分's ``一、机关运行经费``), ``subject_text`` the words it was read
+from; ``amount`` is the current amount when the sentence states it;
+``change`` is signed (减少 → −; 0 for 持平 and for ``增加0万元``);
+``change_pct`` is signed by its own verb (增长/上升 +, 下降 −), ``0.0`` for 持平,
+NA when not stated or ``--（…不可比）``; ``prior_amount = amount − change``.
+``line``..``line_end`` run from the stated amount to the end of the comparison.
+
+``projects.reason`` is the text after the first ``主要原因是`` (so a repeated
+``主要原因是主要原因是`` keeps one copy), ``""`` when there is none (持平);
+``projects.purpose`` is the ``用于…`` clause; ``goal*`` come from the matching
+row of ``project_goals`` (matched by exact name).
 
 Errors: a missing part heading, a paragraph that does not have the expected
 shape, a bad number, a project without exactly one row in 第七部分's table all
