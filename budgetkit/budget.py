@@ -60,8 +60,9 @@ class Budget:
     """
 
     def __init__(self, frames: dict[str, pd.DataFrame], meta: dict[str, Any], source_text: str | None = None,
-                 source_path: str | Path | None = None) -> None:
-        self._frames = {name: normalise(df) for name, df in frames.items()}
+                 source_path: str | Path | None = None, *, _canonical: bool = False) -> None:
+        # frames read back from a data package already have the canonical dtypes
+        self._frames = dict(frames) if _canonical else {name: normalise(df) for name, df in frames.items()}
         self._meta = dict(meta)
         self._source_text = source_text
         self._source_path = Path(source_path) if source_path is not None else None

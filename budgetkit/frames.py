@@ -86,8 +86,47 @@ def _canonical_array(name: str, col: pd.Series):
     return pd.array([None if _missing(v) else bool(v) for v in values], dtype="boolean")
 
 
+def _is_canonical(df: pd.DataFrame) -> bool:
+    if not isinstance(df.index, pd.RangeIndex) or df.index.start != 0 or df.index.step != 1:
+        return False
+    for name in df.columns:
+        col = df[name]
+        dtype = col.dtype
+        if dtype == STRING:
+            if any(type(v) is str and not v for v in col.array._ndarray):
+                return False
+        elif str(dtype) not in ("Int64", "Float64", "boolean"):
+            return False
+    return df.columns.is_unique
+
+
+def from_records(records: list[dict], columns: list[str]) -> pd.DataFrame:
+    """Build a canonical frame straight from a list of dicts (one construction, no re-typing)."""
+    data = {}
+    for name in columns:
+        values = [r.get(name) for r in records]
+        present = [v for v in values if not _missing(v)]
+        kind = _kind_of(present) or _hint(name)
+        if kind == "Float64" and name in _INTEGER_COLUMNS and all(float(v).is_integer() for v in present):
+            kind = "Int64"
+        data[name] = _array(kind, values)
+    return pd.DataFrame(data, index=pd.RangeIndex(len(records)), columns=columns, copy=False)
+
+
+def _array(kind: str, values: list):
+    if kind == "string":
+        return pd.array([None if _missing(v) or v == "" else str(v) for v in values], dtype=STRING)
+    if kind == "Int64":
+        return pd.array([None if _missing(v) else int(v) for v in values], dtype="Int64")
+    if kind == "Float64":
+        return pd.array([None if _missing(v) else float(v) for v in values], dtype="Float64")
+    return pd.array([None if _missing(v) else bool(v) for v in values], dtype="boolean")
+
+
 def normalise(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` with budgetkit's canonical dtypes (see module doc)."""
+    """``df`` with budgetkit's canonical dtypes (see module doc); a new frame unless it already has them."""
+    if _is_canonical(df):
+        return df
     data = {name: _canonical_array(name, df[name]) for name in df.columns}
     return pd.DataFrame(data, index=pd.RangeIndex(len(df)), columns=list(df.columns), copy=False)
 

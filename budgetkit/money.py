@@ -130,7 +130,7 @@ def format_yuan(yuan: int) -> str:
 MONEY_COLUMNS = frozenset({
     "amount", "change", "prior_amount", "goal_amount", "total", "basic", "project", "fiscal", "other",
     "procurement", "procurement_sme", "procurement_small_micro", "outbound", "reception",
-    "vehicle", "vehicle_purchase", "vehicle_operation", "expected", "actual", "difference",
+    "vehicle", "vehicle_purchase", "vehicle_operation",
 })
 
 

@@ -7,6 +7,7 @@ import re
 import pandas as pd
 
 from ..budget import Budget
+from ..frames import STRING, from_records
 from ..errors import BudgetkitError, ParseError, TemplateError
 from ..text import SourceText, clean_cell
 from . import tables as _tables
@@ -81,11 +82,10 @@ def parse(src: SourceText) -> Budget:
     if 12 in regions:
         region = regions[12]
         t12 = perf.parse_table12(src, region.heading_line, region.end)
-        tasks = t12.tasks.copy()
-        tasks.insert(0, "kind", "task")
-        total = t12.tasks_total.copy()
-        total.insert(0, "kind", "total")
-        frames["table12"] = pd.concat([tasks, total], ignore_index=True)
+        table12 = pd.concat([t12.tasks, t12.tasks_total], ignore_index=True)
+        kinds = ["task"] * len(t12.tasks) + ["total"] * len(t12.tasks_total)
+        table12.insert(0, "kind", pd.array(kinds, dtype=STRING))
+        frames["table12"] = table12
         frames["tasks"] = t12.tasks
         frames["goals"] = t12.goals
         frames["indicators"] = t12.indicators
@@ -97,12 +97,12 @@ def parse(src: SourceText) -> Budget:
         for number, region in sorted(regions.items())
         for line, text in region.notes
     ]
-    frames["notes"] = pd.DataFrame.from_records(notes, columns=["table", "text", "line"])
+    frames["notes"] = from_records(notes, ["table", "text", "line"])
     contents = [
         {"number": n, "title": title, "published": n in regions, "line": seg.contents_lines.get(n)}
         for n, title in sorted(seg.contents.items())
     ]
-    frames["contents"] = pd.DataFrame.from_records(contents, columns=["number", "title", "published", "line"])
+    frames["contents"] = from_records(contents, ["number", "title", "published", "line"])
 
     meta = {
         "department": department,

@@ -17,6 +17,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .. import codes as _codes
+from ..frames import from_records
 from ..errors import AmountError, BudgetkitError, CodeError, ParseError, TemplateError, UnplacedNumberError
 from ..money import UNIT_FACTORS, is_amount, parse_amount
 from ..text import SourceText, clean_cell, has_marker, split_cells
@@ -269,7 +270,7 @@ def parse_expenditure(src: SourceText, region: TableRegion, spec: TableSpec) -> 
             "the first row must be the budget unit's total row", file=src.name, table=region.label, line=records[0]["line"]
         )
     columns = ["unit", "kind", "code", "level", "name", "marker"] + [c.name for c in amounts] + ["line", "line_end"]
-    return pd.DataFrame.from_records(records, columns=columns)
+    return from_records(records, columns)
 
 
 def _strip_numbering(label: str) -> str:
@@ -337,18 +338,15 @@ def parse_balance(
             )
     if not records:
         raise ParseError("the table has no rows", file=src.name, table=region.label, line=region.heading_line)
-    df = pd.DataFrame.from_records(
-        records, columns=["side", "label", "name", "kind", "level", "code", "amount", "line", "line_end"]
-    )
+    order = {"income": 0, "expenditure": 1}
+    records.sort(key=lambda r: (order[r["side"]], r["line"]))  # income first, each side in published order
+    df = from_records(records, ["side", "label", "name", "kind", "level", "code", "amount", "line", "line_end"])
     for side, total in (("income", "收入总计"), ("expenditure", "支出总计")):
         if not ((df["side"] == side) & (df["name"] == total)).any():
             raise ParseError(
                 f"the table ends without its {total} line — truncated?",
                 file=src.name, table=region.label, line=region.end,
             )
-    # income first, then expenditure, each in published order
-    order = df["side"].map({"income": 0, "expenditure": 1})
-    df = df.iloc[order.argsort(kind="stable")].reset_index(drop=True)
     return df, warnings
 
 
@@ -447,4 +445,4 @@ def parse_three_public(src: SourceText, region: TableRegion, spec: TableSpec) ->
     if not records:
         raise ParseError("the table has no rows", file=src.name, table=region.label, line=region.heading_line)
     columns = ["unit", "period", "kind", "year"] + [c.name for c in amounts] + ["line", "line_end"]
-    return pd.DataFrame.from_records(records, columns=columns)
+    return from_records(records, columns)
