@@ -212,14 +212,16 @@ def load(dataset: str | None = None) -> Budget:
     return read_datapackage(folder)
 
 
-def parse_text(source: str | os.PathLike) -> Budget:
+def parse_text(source: str | os.PathLike, *, strict: bool = False) -> Budget:
     """Parse a disclosure's source text (a path, or the text itself) into a :class:`Budget`.
 
     The template is detected from the text. Raises a budgetkit error naming the
-    file, table and line for anything it cannot read.
+    file, table and line for anything it cannot read. ``strict=True`` also
+    rejects well-formed classification codes that budgetkit's reference list
+    does not know (by default they are kept and listed in ``meta["warnings"]``).
     """
     if isinstance(source, str) and not source.strip():
-        return _parse_src(SourceText(source))
+        return _parse_src(SourceText(source), strict)
     if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source and len(source) < 4096):
         path = Path(source)
         if not path.exists():
@@ -227,14 +229,14 @@ def parse_text(source: str | os.PathLike) -> Budget:
         src = SourceText.from_path(path)
     else:
         src = SourceText(str(source))
-    return _parse_src(src)
+    return _parse_src(src, strict)
 
 
-def _parse_src(src: SourceText) -> Budget:
+def _parse_src(src: SourceText, strict: bool = False) -> Budget:
     from . import shenzhen
 
     if shenzhen.detect(src):
-        return shenzhen.parse(src)
+        return shenzhen.parse(src, strict=strict)
     raise TemplateError(
         "unknown template: no '表 1 … 收支总表' found (budgetkit reads the Shenzhen 12-table template)",
         file=src.name,

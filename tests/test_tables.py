@@ -308,3 +308,13 @@ def test_repeated_header_must_agree(raw_lines):
     text = _mutate(raw_lines, l443="预算单位\t科目编码\t科目名称\t支出总计\t项目支出\t基本支出")
     with pytest.raises(ParseError, match=r"表3 .*line 435.*header"):
         bk.parse_text(text)
+
+
+def test_unknown_code_is_reported_not_dropped(raw_lines):
+    # 2011388 is well formed but not a 2023 科目 (not in the reference list): kept with its printed name, listed in meta["warnings"]
+    text = _mutate(raw_lines, l380="\t2011388\t一般行政管理事务\t2,941\t0\t2,941\t490\t0\t0")
+    b = bk.parse_text(text)
+    assert b.table(3).set_index("line").loc[380, "code"] == "2011388"
+    assert any("line 380" in w and "2011388" in w for w in b.meta["warnings"])
+    with pytest.raises(CodeError, match=r"表3 支出总表, line 380.*2011388"):
+        bk.parse_text(text, strict=True)

@@ -8,7 +8,8 @@ import pandas as pd
 
 from ..budget import Budget
 from ..frames import STRING, from_records
-from ..errors import BudgetkitError, ParseError, TemplateError
+from .. import codes as _codes
+from ..errors import BudgetkitError, CodeError, ParseError, TemplateError
 from ..text import SourceText, clean_cell
 from . import tables as _tables
 from .template import TABLES, TEMPLATE_ID, table_label
@@ -36,8 +37,13 @@ def _title(src: SourceText) -> tuple[int, str, int]:
     )
 
 
-def parse(src: SourceText) -> Budget:
-    """Parse a Shenzhen 12-table disclosure into a :class:`~budgetkit.Budget`."""
+def parse(src: SourceText, *, strict: bool = False) -> Budget:
+    """Parse a Shenzhen 12-table disclosure into a :class:`~budgetkit.Budget`.
+
+    Well-formed classification codes missing from budgetkit's reference list
+    are kept with their printed names and reported in ``meta["warnings"]``;
+    with ``strict=True`` they raise :class:`~budgetkit.errors.CodeError`.
+    """
     from . import perf, prose  # the text parsers
 
     year, department, title_line = _title(src)
@@ -72,6 +78,16 @@ def parse(src: SourceText) -> Budget:
                 for code, name in zip(df["code"], df["name"]):
                     if isinstance(code, str) and code not in printed:
                         printed[code] = name
+    for number in (3, 7, 10, 11, 8):
+        df = frames.get(f"table{number}")
+        if df is None:
+            continue
+        for code, line in zip(df["code"], df["line"]):
+            if isinstance(code, str) and not _codes.parse(code).known:
+                message = f"code {code} is not in budgetkit's reference list of {TABLES[number].code_system} codes"
+                if strict:
+                    raise CodeError(message, file=src.name, table=table_label(number), line=int(line))
+                warnings.append(f"{src.name}, {table_label(number)}, line {int(line)}: {message}; printed name kept")
     for number in (1, 6):
         if number in regions:
             df, warn = _tables.parse_balance(src, regions[number], printed)
