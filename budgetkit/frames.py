@@ -77,13 +77,7 @@ def _canonical_array(name: str, col: pd.Series):
         kind = _kind_of(present) or _hint(name)
         if kind == "Float64" and name in _INTEGER_COLUMNS and all(float(v).is_integer() for v in present):
             kind = "Int64"
-    if kind == "string":
-        return pd.array([None if _missing(v) or v == "" else str(v) for v in values], dtype=STRING)
-    if kind == "Int64":
-        return pd.array([None if _missing(v) else int(v) for v in values], dtype="Int64")
-    if kind == "Float64":
-        return pd.array([None if _missing(v) else float(v) for v in values], dtype="Float64")
-    return pd.array([None if _missing(v) else bool(v) for v in values], dtype="boolean")
+    return _array(kind, values)
 
 
 def _is_canonical(df: pd.DataFrame) -> bool:
