@@ -109,6 +109,7 @@ data: $(STAMP)
 
 bench: $(STAMP)
 	$(VPY) benchmarks/bench.py
+	$(VPY) benchmarks/bench_widgets.py
 
 clean:
 	rm -rf build dist .pytest_cache .hypothesis .benchmarks .coverage htmlcov budgetkit/_data

@@ -25,6 +25,24 @@ from .io import datasets, load, parse_text, read_datapackage, write_datapackage
 
 __version__ = "0.1.0"
 
+# Submodules that pull in heavy libraries (matplotlib, ipywidgets) load on first use:
+# ``bk.plotting``, ``bk.widgets`` … work without slowing ``import budgetkit``.
+_LAZY_SUBMODULES = {"analysis", "checks", "derive", "performance", "plotting", "projects", "reader", "widgets"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'budgetkit' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _LAZY_SUBMODULES)
+
 __all__ = [
     "AmountError",
     "Budget",
