@@ -2,6 +2,7 @@
 #
 #   make lab         set everything up, then open the notebooks in JupyterLab
 #   make test        set everything up, then run the unit tests and every notebook (nbval)
+#   make site        set everything up, then build the static HTML site of the notebooks in site/
 #
 # Both start from a fresh machine: the only prerequisite is python3 >= 3.11
 # (choose another one with `make test PYTHON=/path/to/python3.12`). Everything
@@ -31,12 +32,13 @@ VENV_ENV := PATH="$(abspath $(VENV))/bin:$$PATH" JUPYTER_PREFER_ENV_PATH=1
 ARGS ?=
 LAB_ARGS ?=
 
-.PHONY: help venv fonts lab test notebooks data bench clean distclean
+.PHONY: help venv fonts lab test notebooks site data bench clean distclean
 
 help:
 	@echo "make lab        set up .venv (if needed) and open notebooks/ in JupyterLab"
 	@echo "make test       set up .venv (if needed) and run unit tests + every notebook (nbval)"
 	@echo "make notebooks  re-execute all notebooks in place (deterministic outputs)"
+	@echo "make site       build site/: every notebook executed and rendered to HTML, with an index"
 	@echo "make data       regenerate $(DATASET)/ from $(RAW) with 'budgetkit parse'"
 	@echo "make bench      run benchmarks/bench.py"
 	@echo "make clean      remove build artefacts and caches (keeps .venv)"
@@ -103,6 +105,15 @@ NB ?=
 
 notebooks: $(STAMP) fonts
 	$(VENV_ENV) PYTHONHASHSEED=0 SOURCE_DATE_EPOCH=0 $(VPY) tools/execute_notebooks.py $(NB)
+
+# Static HTML site in site/ (not committed): every notebook executed afresh and
+# rendered with its widget state, an index in Chinese, solutions folded. The
+# widget JavaScript is fetched once with npm into build/site-assets/ (pinned,
+# hash-checked) so the pages work offline; see tools/build_site.py.
+SITE ?= site
+
+site: $(STAMP) fonts
+	$(VENV_ENV) PYTHONHASHSEED=0 $(VPY) tools/build_site.py --out $(SITE)
 
 data: $(STAMP)
 	$(VENV)/bin/budgetkit parse $(RAW) --out $(DATASET)

@@ -72,7 +72,7 @@ __all__ = [
 #: Amount columns (integer 元) of the frames returned here, on top of
 #: :data:`budgetkit.money.MONEY_COLUMNS`; :func:`wan` converts all of them.
 MONEY_COLUMNS = money.MONEY_COLUMNS | frozenset({
-    "income", "expenditure", "items_total", "rounding", "text_amount", "text_change",
+    "income", "expenditure", "revenue", "items_total", "rounding", "text_amount", "text_change",
     "table_amount", "text_items_total", "table_items_total", "difference",
 })
 
@@ -323,20 +323,25 @@ def revenue_sources(b: Budget, table: int = 1, digits: int = 1) -> pd.DataFrame:
     """The 收入 (revenue) side of 表1 收支总表 (or 表6), with shares.
 
     Columns: ``name``, ``label`` (as printed, with its numbering), ``level``
-    (1 for 一、二、三、, 2 for the numbered sub-items), ``amount``, ``share``
-    (percent of 本年收入合计, rounded to ``digits`` for display), ``line``.
-    Only the income items; the 本年收入合计/上年结转/收入总计 rows are in
-    :func:`balance`.
+    (1 for 一、二、三、, 2 for the numbered sub-items), ``leaf`` (True when no
+    sub-item follows: the leaves add up to the total without double
+    counting), ``amount``, ``share`` (percent of 本年收入合计, rounded to
+    ``digits`` for display), ``line``. Only the income items; the
+    本年收入合计/上年结转/收入总计 rows are in :func:`balance`.
     """
     _check_budget(b)
     t = _table(b, table, _TWO_SIDED_TABLES, "revenue_sources")
     inc = t[t["side"] == "income"]
     subtotal = _one_row(inc, inc["kind"] == "subtotal", b, table, "本年收入合计")
     items = inc[inc["kind"] == "item"].reset_index(drop=True)
+    levels = [None if _is_na(v) else int(v) for v in items["level"]]
+    leaf = [i + 1 == len(levels) or lv is None or levels[i + 1] is None or levels[i + 1] <= lv
+            for i, lv in enumerate(levels)]
     return pd.DataFrame({
         "name": items["name"],
         "label": items["label"],
         "level": items["level"],
+        "leaf": pd.array(leaf, dtype="boolean"),
         "amount": items["amount"],
         "share": _percents(items["amount"], subtotal["amount"], digits),
         "line": items["line"],

@@ -3,11 +3,13 @@
 ``budgetkit info [DATASET|PATH]``   what a dataset or a disclosure holds
 ``budgetkit parse SOURCE --out DIR`` source text → CSV tables + datapackage.json
 ``budgetkit datasets``               list bundled datasets
+``budgetkit check [DATASET|PATH]``   audit a budget (exit status 1 when a rule fails)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -71,6 +73,47 @@ def cmd_datasets(args: argparse.Namespace) -> int:
     return 0
 
 
+_STATUSES = ("ok", "rounding", "fail", "not_applicable")
+
+
+def _statuses(text: str) -> list[str]:
+    wanted = [s.strip() for s in text.split(",") if s.strip()]
+    bad = [s for s in wanted if s not in _STATUSES]
+    if bad:
+        raise argparse.ArgumentTypeError(f"unknown status {', '.join(bad)}; choose from {', '.join(_STATUSES)}")
+    return wanted
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from . import checks
+
+    b = _open(args.target)
+    report = checks.run(b, rules=args.rule or None)
+    failed = bool((report["status"] == "fail").any())
+    if args.format == "text":
+        show = args.status if args.status is not None else (None if args.all else ("rounding", "fail", "not_applicable"))
+        print(checks.format_text(report, show=show))
+        return 1 if failed else 0
+    shown = report if args.status is None else report[report["status"].isin(args.status)]
+    if args.format == "csv":
+        sys.stdout.write(shown.to_csv(index=False, lineterminator="\n"))
+    else:
+        money = {"expected", "actual", "difference", "tolerance"}
+        records = [
+            {k: (None if checks._get(row, k) is None else int(v) if k in money else str(v)) for k, v in row.items()}
+            for row in shown.to_dict("records")
+        ]
+        counts = report["status"].value_counts()
+        out = {
+            "department": b.meta.get("department"), "year": b.meta.get("year"), "source": b.meta.get("source"),
+            "summary": {s: int(counts.get(s, 0)) for s in _STATUSES},
+            "failed": failed,
+            "findings": records,
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="budgetkit", description="Explore Chinese department budget disclosures.")
     p.add_argument("--version", action="version", version=f"budgetkit {__version__}")
@@ -84,6 +127,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_parse)
     s = sub.add_parser("datasets", help="list bundled datasets")
     s.set_defaults(func=cmd_datasets)
+    s = sub.add_parser(
+        "check", help="audit a budget: balances, cross-table and text-vs-table consistency, stated changes",
+        description="Run budgetkit's audit rules. Exit status: 0 when no rule fails, 1 when one does, "
+                    "2 when the budget cannot be read.",
+    )
+    s.add_argument("target", nargs="?", help="bundled dataset id, data package folder, or source .txt (default: the bundled dataset)")
+    s.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format (default: text)")
+    s.add_argument("--rule", action="append", metavar="ID", help="only these rules (id, glob such as 'cross.*', or category); repeatable")
+    s.add_argument("--status", type=_statuses, metavar="LIST", help="only findings with these statuses, e.g. fail,rounding")
+    s.add_argument("--all", action="store_true", help="text format: list every finding, including ok ones")
+    s.set_defaults(func=cmd_check)
     return p
 
 

@@ -1,0 +1,92 @@
+"""Narrative sections of a national-template disclosure and the figures they state."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..errors import AmountError
+from ..money import parse_amount
+from ..pdf import PAGE_BREAK
+from ..text import clean_cell
+from .tables import Context, _frame, is_section_heading
+
+_SECTION_COLUMNS = ["no", "kind", "heading", "text", "line", "line_end", "page"]
+
+
+def sections(ctx: Context, starts: list[int], exclude: set[int]) -> pd.DataFrame:
+    """One row per narrative section: heading, kind, its text (lines joined), lines and first page.
+
+    A section runs from its heading to the next heading or table; the text of
+    a PDF keeps its line breaks as printed (joined without spaces).
+    """
+    src = ctx.src
+    records = []
+    bounds = sorted(set(starts))
+    for i, start in enumerate(bounds):
+        stop = bounds[i + 1] - 1 if i + 1 < len(bounds) else len(src)
+        parts = []
+        last = start
+        for n in range(start + 1, stop + 1):
+            if n in exclude:
+                break
+            raw = src.line(n)
+            if raw.startswith(PAGE_BREAK):
+                continue
+            text = clean_cell(raw.replace("\t", " "))
+            if text:
+                parts.append(text)
+                last = n
+        records.append({
+            "no": i + 1, "kind": is_section_heading(src.line(start)), "heading": clean_cell(src.line(start)),
+            "text": "\n".join(parts), "line": start, "line_end": last, "page": ctx.page(start),
+        })
+    return _frame(records, _SECTION_COLUMNS)
+
+
+_AMOUNT = r"([\d,]+(?:\.\d+)?)\s*(万元|元)"
+_FACTS = (
+    ("three_public_total", "“三公”经费预算数", r"“?三公”?经费预算数?为" + _AMOUNT),
+    ("operating_costs", "机关运行经费预算", r"机关运行经费预算为" + _AMOUNT),
+    ("procurement_total", "政府采购预算", r"政府采购预算(?:金额)?(?:为)?" + _AMOUNT),
+    ("performance_projects_amount", "绩效目标涉及项目预算资金", r"绩效目标的项目(?:共)?\d+个，涉及项目预算资金" + _AMOUNT),
+)
+_COUNTS = (
+    ("performance_projects", "编报绩效目标的项目数", r"绩效目标的项目(?:共)?(\d+)(个)"),
+    ("vehicles", "车辆数", r"共有车辆(\d+)(辆)"),
+)
+
+
+def facts(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
+    """Figures stated in the narrative (the seed's ``facts`` columns): key, label, value as printed,
+    amount (元, for money), unit as printed, line, line_end."""
+    records = []
+    for sec in secs.itertuples():
+        lines = sec.text.split("\n") if isinstance(sec.text, str) else []
+        flat = "".join(lines)
+        for key, label, pattern in _FACTS:
+            m = re.search(pattern, flat)
+            if not m or any(r["key"] == key for r in records):
+                continue
+            try:
+                amount = parse_amount(m.group(1), m.group(2))
+            except AmountError:
+                continue
+            line = _line_of(ctx, sec, m.group(1))
+            records.append({"key": key, "label": label, "value": m.group(1), "amount": amount,
+                            "unit": m.group(2), "line": line, "line_end": line})
+        for key, label, pattern in _COUNTS:
+            m = re.search(pattern, flat)
+            if m and not any(r["key"] == key for r in records):
+                line = _line_of(ctx, sec, m.group(0)[:6])
+                records.append({"key": key, "label": label, "value": m.group(1), "amount": None,
+                                "unit": m.group(2), "line": line, "line_end": line})
+    return _frame(records, ["key", "label", "value", "amount", "unit", "line", "line_end"], money=("amount",))
+
+
+def _line_of(ctx: Context, sec, needle: str) -> int:
+    for n in range(int(sec.line), int(sec.line_end) + 1):
+        if needle in ctx.src.line(n):
+            return n
+    return int(sec.line)

@@ -1,0 +1,1 @@
+"""Browser tests (marker ``browser``): the notebooks as users see them in JupyterLab."""

@@ -1,0 +1,155 @@
+"""The real Shanghai PDFs (national 9-table template) in $BUDGETKIT_CORPUS.
+
+Skipped when BUDGETKIT_CORPUS is unset. Expected figures are either quoted
+from the documents (page numbers given) or computed independently: the 合计
+lines are re-read from pdfplumber's plain ``extract_text()`` of the page and
+summed with :class:`decimal.Decimal`, not from budgetkit's geometry reader.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from budgetkit.reader import read, read_many
+
+pytestmark = pytest.mark.corpus
+
+DOCS = {
+    # file: (department, year, pages, fen cells) — from each PDF's cover page and page count
+    "sh_putuo_commerce_commission_2025_dept_budget.pdf": ("上海市普陀区商务委员会", 2025, 26),
+    "sh_putuo_finance_bureau_2025_dept_budget.pdf": ("上海市普陀区财政局", 2025, 24),
+    "sh_putuo_wanli_street_2024_dept_budget.pdf": ("上海市普陀区人民政府万里街道办事处", 2024, 33),
+}
+
+
+@pytest.fixture(scope="module")
+def budgets(corpus_dir: Path):
+    out = {}
+    for name in DOCS:
+        path = corpus_dir / name
+        if not path.is_file():
+            pytest.skip(f"{name} is not in the corpus folder")
+        out[name] = read(path)
+    return out
+
+
+def _yuan(text: str) -> int:
+    return int(Decimal(text.replace(",", "")).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _plain_total_line(path: Path, title: str) -> list[int]:
+    """The amounts of the 合计 line that ends the table titled ``title`` (plain text, no geometry)."""
+    with pdfplumber.open(path) as pdf:
+        texts = [p.extract_text() or "" for p in pdf.pages]
+    start = next(i for i, t in enumerate(texts) if re.search(r"^\S*" + title + r"$", t, re.M)
+                 and "编制部门" in t)
+    for t in texts[start:]:
+        for line in t.splitlines():
+            if line.startswith("合计"):
+                return [_yuan(x) for x in line.split()[1:]]
+    raise AssertionError(f"no 合计 line after {title}")
+
+
+@pytest.mark.parametrize("name", list(DOCS))
+def test_each_pdf_parses_with_metadata(budgets, name):
+    b = budgets[name]
+    department, year, pages = DOCS[name]
+    m = b.meta
+    assert (m["department"], m["year"], m["pages"]) == (department, year, pages)
+    assert m["template"] == "national-9" and m["source_format"] == "pdf"
+    assert m["published"] == list(range(1, 10))
+    # tables 1–8 in 元, the 三公 table in 万元 (each PDF: "单位:万元" on its 三公 page)
+    assert m["currency_unit"] == "元" and m["table_units"]["9"] == "万元"
+    assert {6, 7} <= set(m["empty_tables"])  # "本表为空表" notes on the 政府性基金 / 国有资本 pages
+
+
+@pytest.mark.parametrize("name", list(DOCS))
+def test_class_rows_sum_to_total_and_rows_split(budgets, name):
+    t3 = budgets[name].table(3)
+    items = t3[t3["kind"] == "item"]
+    total = t3[t3["kind"] == "total"]
+    assert len(total) == 1
+    for col in ("total", "basic", "project"):
+        assert items.loc[items["level"] == 1, col].sum() == total[col].iloc[0], col
+    # every row's 合计 = 基本支出 + 项目支出
+    bad = t3[t3["total"] != t3["basic"] + t3["project"]]
+    assert bad.empty, bad
+    # every 款 = the sum of its 项 (when it has any), every 类 = the sum of its 款
+    for level, width in ((2, 5), (1, 3)):
+        for row in items[items["level"] == level].itertuples():
+            kids = items[(items["level"] == level + 1) & items["code"].str.startswith(row.code)]
+            if len(kids):
+                assert kids["total"].sum() == row.total, row.code
+
+
+@pytest.mark.parametrize("name", list(DOCS))
+def test_totals_agree_across_tables(budgets, name, corpus_dir):
+    b = budgets[name]
+    t1, t3, t4 = b.table(1), b.table(3), b.table(4)
+    total3 = t3.loc[t3["kind"] == "total", ["total", "basic", "project"]].iloc[0].tolist()
+    # independent: the 合计 line of 支出预算总表 as plain text
+    assert total3 == _plain_total_line(corpus_dir / name, "部门支出预算总表")
+    income1 = t1.loc[(t1["side"] == "income") & (t1["name"] == "收入总计"), "amount"].item()
+    exp1 = t1.loc[(t1["side"] == "expenditure") & (t1["name"] == "支出总计"), "amount"].item()
+    income4 = t4.loc[(t4["side"] == "income") & (t4["name"] == "收入总计"), "amount"].item()
+    exp4 = t4.loc[(t4["side"] == "expenditure") & (t4["name"] == "支出总计"), "amount"].item()
+    assert income1 == exp1 == income4 == exp4 == total3[0]
+    # 财务收支预算总表's function classes equal 支出预算总表's 类 rows
+    classes1 = t1[(t1["side"] == "expenditure") & (t1["kind"] == "item")].set_index("code")["amount"]
+    classes3 = t3[(t3["kind"] == "item") & (t3["level"] == 1)].set_index("code")["total"]
+    assert classes1.sort_index().to_dict() == classes3.sort_index().to_dict()
+
+
+def test_documented_figures(budgets):
+    # quoted from the documents
+    com = budgets["sh_putuo_commerce_commission_2025_dept_budget.pdf"]
+    row = com.table(3).set_index("code").loc["2011301"]  # p.12: 行政运行 9,389,913.00 | 9,389,913.00 | (empty)
+    assert (row["total"], row["basic"], row["project"]) == (9_389_913, 9_389_913, 0)
+    row = com.table(3).set_index("code").loc["2011302"]  # p.12: 一般行政管理事务 4,545,000.00 | (empty) | 4,545,000.00
+    assert (row["total"], row["basic"], row["project"]) == (4_545_000, 0, 4_545_000)
+    t9 = com.table(9).iloc[0]  # p.21 (万元): 合计 1.00, 公务接待费 1.00, 机关运行经费 171.01
+    assert (t9["total"], t9["reception"], t9["outbound"], t9["vehicle"], t9["operating_costs"]) == \
+        (10_000, 10_000, 0, 0, 1_710_100)
+    wanli = budgets["sh_putuo_wanli_street_2024_dept_budget.pdf"]
+    t9 = wanli.table(9).iloc[0]  # p.31: 47.91 0 1.35 46.56 25 21.56 443.18 (万元)
+    assert (t9["total"], t9["outbound"], t9["reception"], t9["vehicle"], t9["vehicle_purchase"],
+            t9["vehicle_operation"], t9["operating_costs"]) == \
+        (479_100, 0, 13_500, 465_600, 250_000, 215_600, 4_431_800)
+    # p.29: "301 2 津贴补贴" — 款 printed without its leading zero
+    assert wanli.table(8).set_index("code").loc["30102", "total"] == 16_623_810
+    assert any("30102" in w for w in wanli.meta["warnings"])
+    # p.20: the 合计 row alone on its page, drawn with merged cells
+    total = wanli.table(3).iloc[-1]
+    assert (total["kind"], total["total"], total["page"]) == ("total", 156_211_123, 20)
+
+
+def test_fen_amounts_are_rounded_and_listed(budgets, corpus_dir):
+    fin = budgets["sh_putuo_finance_bureau_2025_dept_budget.pdf"]
+    r = fin.frame("rounding")
+    assert len(r) > 0 and set(r["printed"].str[-3:]) == {".80"}
+    # p.9: 收入总计 31,214,205.80 元 → 31,214,206 元 (half up)
+    t1 = fin.table(1)
+    assert t1.loc[t1["name"] == "收入总计", "amount"].item() == 31_214_206
+    from budgetkit.errors import AmountError
+    with pytest.raises(AmountError) as ei:
+        read(corpus_dir / "sh_putuo_finance_bureau_2025_dept_budget.pdf", fen="raise")
+    assert ei.value.table and ei.value.line and "page" in str(ei.value)
+
+
+def test_read_many_corpus_with_a_broken_file(corpus_dir, tmp_path):
+    paths = [corpus_dir / n for n in DOCS]
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes((corpus_dir / next(iter(DOCS))).read_bytes()[:5000])  # a truncated PDF
+    res = read_many([paths[0], broken, *paths[1:]])
+    assert len(res.budgets) == 3 and len(res.failures) == 1
+    assert res.failures.iloc[0]["source"] == "broken.pdf"
+    assert res.failures.iloc[0]["error"] == "TemplateError"
+    exp = res.expenditure
+    assert set(exp["department"]) == {d for d, _, _ in DOCS.values()}
+    assert set(exp["template"]) == {"national-9"}
+    assert list(res.documents["year"]) == [2025, 2025, 2024]
