@@ -40,7 +40,7 @@ help:
 	@echo "make notebooks  re-execute all notebooks in place (deterministic outputs)"
 	@echo "make site       build site/: every notebook executed and rendered to HTML, with an index"
 	@echo "make data       regenerate $(DATASET)/ from $(RAW) with 'budgetkit parse'"
-	@echo "make bench      run benchmarks/bench.py"
+	@echo "make bench      run the benchmarks in benchmarks/ (library, widgets, reader, notebooks)"
 	@echo "make clean      remove build artefacts and caches (keeps .venv)"
 	@echo "make distclean  clean, and remove .venv too"
 
@@ -121,9 +121,11 @@ data: $(STAMP)
 bench: $(STAMP)
 	$(VPY) benchmarks/bench.py
 	$(VPY) benchmarks/bench_widgets.py
+	$(VPY) benchmarks/bench_reader.py
+	$(VENV_ENV) $(VPY) benchmarks/bench_notebooks.py
 
 clean:
-	rm -rf build dist .pytest_cache .hypothesis .benchmarks .coverage htmlcov budgetkit/_data
+	rm -rf build dist .pytest_cache .hypothesis .benchmarks .coverage htmlcov budgetkit/_data site test-artifacts
 	find . -path ./$(VENV) -prune -o \( -name __pycache__ -o -name '*.egg-info' -o -name .ipynb_checkpoints \) -type d -prune -exec rm -rf {} +
 
 distclean: clean

@@ -5,6 +5,8 @@
 >>> b.table(3)                    # 表3 支出总表 as a tidy DataFrame (amounts: exact integer 元)
 >>> b.projects                    # the 19 projects of 第三部分
 >>> bk.codes.parse("2011301").parent.name   # '商贸事务'
+>>> bk.read("other-budget.pdf")  # any disclosure, .txt or .pdf, Shenzhen 12-table or national 9-table template
+>>> bk.read_many("corpus/")       # a folder of them → one long table per kind, failures listed
 """
 
 from __future__ import annotations
@@ -27,10 +29,16 @@ __version__ = "0.1.0"
 
 # Submodules that pull in heavy libraries (matplotlib, ipywidgets) load on first use:
 # ``bk.plotting``, ``bk.widgets`` … work without slowing ``import budgetkit``.
-_LAZY_SUBMODULES = {"analysis", "checks", "derive", "performance", "plotting", "projects", "reader", "widgets"}
+_LAZY_SUBMODULES = {"analysis", "checks", "compare", "derive", "performance", "plotting", "projects", "reader", "widgets"}
+# Functions of those submodules offered at the top level, loaded the same way.
+_LAZY_FUNCTIONS = {"read": "reader", "read_many": "reader", "read_text": "reader"}
 
 
 def __getattr__(name: str):
+    if name in _LAZY_FUNCTIONS:
+        value = getattr(__getattr__(_LAZY_FUNCTIONS[name]), name)
+        globals()[name] = value
+        return value
     if name in _LAZY_SUBMODULES:
         import importlib
 
@@ -41,7 +49,7 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    return sorted(set(globals()) | _LAZY_SUBMODULES)
+    return sorted(set(globals()) | _LAZY_SUBMODULES | set(_LAZY_FUNCTIONS))
 
 __all__ = [
     "AmountError",
@@ -59,6 +67,9 @@ __all__ = [
     "load",
     "money",
     "parse_text",
+    "read",
     "read_datapackage",
+    "read_many",
+    "read_text",
     "write_datapackage",
 ]

@@ -112,13 +112,27 @@ class Budget:
         if title:
             raise MissingTableError(
                 f"表{n} {title} is listed in the contents but absent from the document "
-                f"(published tables: {', '.join(map(str, self._meta.get('published', [])))})",
+                f"(published tables: {', '.join(map(str, self._meta.get('published', [])))}); "
+                f"Budget.derived_table({n}) rebuilds it from the published tables where it can, labelled as derived",
                 file=self._meta.get("source"),
                 table=f"表{n} {title}",
             )
         raise MissingTableError(
             f"表{n} is neither listed in the contents nor published", file=self._meta.get("source")
         )
+
+    def derived_table(self, n: int | str) -> pd.DataFrame:
+        """Table ``n`` derived from the published tables — for one the document left out.
+
+        ``n`` is a contents number (2 收入总表, 4 基本支出总表, 5 项目支出总表 in
+        the seed), or ``"general_basic"`` (一般公共预算基本支出表). The result is
+        labelled as derived, never as published: ``attrs["derived"] is True``,
+        ``attrs["derived_from"]`` names the source table and column, and each
+        row's ``derived_from`` its source line. See :mod:`budgetkit.derive`.
+        """
+        from .derive import derive_table
+
+        return derive_table(self, n)
 
     def tables(self) -> dict[int, pd.DataFrame]:
         """All published tables, ``{number: DataFrame}``."""

@@ -4,6 +4,9 @@
 ``budgetkit parse SOURCE --out DIR`` source text → CSV tables + datapackage.json
 ``budgetkit datasets``               list bundled datasets
 ``budgetkit check [DATASET|PATH]``   audit a budget (exit status 1 when a rule fails)
+``budgetkit parse-many DIR --out F`` every disclosure in a folder → one long CSV
+
+PATH is a disclosure (.txt or .pdf, either template) or a data package folder.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BudgetkitError
-from .io import datasets, load, parse_text, write_datapackage
+from .io import datasets, load, write_datapackage
 from .money import format_wan
 
 
@@ -27,7 +30,9 @@ def _open(target: str | None):
         from .io import read_datapackage
 
         return read_datapackage(path)
-    return parse_text(path)
+    from .reader import read
+
+    return read(path)
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -61,7 +66,9 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    b = parse_text(Path(args.source))
+    from .reader import read
+
+    b = read(Path(args.source))
     target = write_datapackage(b, args.out, source_path=args.source)
     print(f"wrote {len(b.frame_names)} tables and {target}")
     return 0
@@ -119,10 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"budgetkit {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("info", help="what a dataset or a disclosure holds")
-    s.add_argument("target", nargs="?", help="bundled dataset id, data package folder, or source .txt (default: the bundled dataset)")
+    s.add_argument("target", nargs="?", help="bundled dataset id, data package folder, or a disclosure .txt/.pdf (default: the bundled dataset)")
     s.set_defaults(func=cmd_info)
-    s = sub.add_parser("parse", help="parse a disclosure's text into CSV tables + datapackage.json")
-    s.add_argument("source", help="source text file")
+    s = sub.add_parser("parse", help="parse a disclosure (.txt or .pdf) into CSV tables + datapackage.json")
+    s.add_argument("source", help="the disclosure: a UTF-8 text or a PDF file, either template")
     s.add_argument("--out", required=True, help="output folder")
     s.set_defaults(func=cmd_parse)
     s = sub.add_parser("datasets", help="list bundled datasets")
@@ -132,12 +139,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run budgetkit's audit rules. Exit status: 0 when no rule fails, 1 when one does, "
                     "2 when the budget cannot be read.",
     )
-    s.add_argument("target", nargs="?", help="bundled dataset id, data package folder, or source .txt (default: the bundled dataset)")
+    s.add_argument("target", nargs="?", help="bundled dataset id, data package folder, or a disclosure .txt/.pdf (default: the bundled dataset)")
     s.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format (default: text)")
     s.add_argument("--rule", action="append", metavar="ID", help="only these rules (id, glob such as 'cross.*', or category); repeatable")
     s.add_argument("--status", type=_statuses, metavar="LIST", help="only findings with these statuses, e.g. fail,rounding")
     s.add_argument("--all", action="store_true", help="text format: list every finding, including ok ones")
     s.set_defaults(func=cmd_check)
+    from .reader import add_cli
+
+    add_cli(sub)
     return p
 
 

@@ -215,7 +215,8 @@ def load(dataset: str | None = None) -> Budget:
 def parse_text(source: str | os.PathLike, *, strict: bool = False) -> Budget:
     """Parse a disclosure's source text (a path, or the text itself) into a :class:`Budget`.
 
-    The template is detected from the text. Raises a budgetkit error naming the
+    The template (Shenzhen 12-table or national 9-table) is detected from the
+    text; for PDFs use :func:`budgetkit.read`. Raises a budgetkit error naming the
     file, table and line for anything it cannot read. ``strict=True`` also
     rejects well-formed classification codes that budgetkit's reference list
     does not know (by default they are kept and listed in ``meta["warnings"]``).
@@ -237,7 +238,9 @@ def _parse_src(src: SourceText, strict: bool = False) -> Budget:
 
     if shenzhen.detect(src):
         return shenzhen.parse(src, strict=strict)
-    raise TemplateError(
-        "unknown template: no '表 1 … 收支总表' found (budgetkit reads the Shenzhen 12-table template)",
-        file=src.name,
-    )
+    # Any other template budgetkit reads (the national 9-table one …): the
+    # reader detects it from the text, or raises a TemplateError naming both.
+    from .pdf import pages_of_text
+    from .reader import _parse
+
+    return _parse(src, fen="round", pages=pages_of_text(src.lines), extra_meta={"source_format": "text"})

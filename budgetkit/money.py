@@ -131,6 +131,9 @@ MONEY_COLUMNS = frozenset({
     "amount", "change", "prior_amount", "goal_amount", "total", "basic", "project", "fiscal", "other",
     "procurement", "procurement_sme", "procurement_small_micro", "outbound", "reception",
     "vehicle", "vehicle_purchase", "vehicle_operation",
+    # the national 9-table template's columns (收入预算总表, 财政拨款收支总表, 基本支出表, 三公表)
+    "business_income", "operating_income", "general_budget", "gov_fund", "state_capital",
+    "personnel", "public", "operating_costs",
 })
 
 

@@ -230,9 +230,7 @@ def plot_indicator_counts(df: pd.DataFrame, ax=None, *, title: str | None = "绩
     if title:
         plotting.titled(ax, title, subtitle)
     if source:
-        from .projects import _note
-
-        _note(ax.figure, source)
+        plotting.source_note(ax.figure, source)
     return ax
 
 

@@ -432,7 +432,9 @@ def source_note(fig: Any, text: str, *, fontsize: float = _NOTE_FONTSIZE) -> Any
 
     The note sits at the bottom left; room is made for it below the axes
     (through the figure's constrained/tight layout when it has one, else by
-    raising the subplots' bottom edge). Returns the Text.
+    raising the subplots' bottom edge). The note counts in the figure's
+    tight bounding box, so Jupyter's inline backend (which saves with
+    ``bbox_inches="tight"``) keeps it. Returns the Text.
     """
     from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 
@@ -448,7 +450,7 @@ def source_note(fig: Any, text: str, *, fontsize: float = _NOTE_FONTSIZE) -> Any
         fontsize=fontsize,
         color=_NOTE_COLOR,
     )
-    note.set_in_layout(False)
+    note.set_in_layout(True)
     engine = fig.get_layout_engine()
     if isinstance(engine, (ConstrainedLayoutEngine, TightLayoutEngine)):
         engine.set(rect=(0, frac + 0.01, 1, 1 - frac - 0.01))
@@ -497,7 +499,8 @@ def bar_chart(
 
     The first label is the top bar. Values stay in 元 on the axis and are
     shown in ``unit`` (axis ticks and bar labels). ``percent=True`` adds each
-    bar's share of the sum of the values to its label (``132,234（45.6%）``).
+    bar's share of the sum of the values to its label (``132,234（45.6%）``;
+    two decimals below 1%: ``174（0.13%）``).
     ``source`` adds a :func:`source_note`. Creates a figure (sized to the
     number of bars) unless ``ax`` is given. Calls :func:`use_chinese_font`.
     Returns the Axes.
@@ -534,7 +537,9 @@ def bar_chart(
     for v in values:
         text = fmt.format_value(v)
         if percent and total:
-            text += f"（{float(_as_decimal(v)) / total * 100:.1f}%）"
+            share = float(_as_decimal(v)) / total * 100
+            # below 1% one decimal would print 0.0% for a real, small item
+            text += f"（{share:.2f}%）" if abs(share) < 1 else f"（{share:.1f}%）"
         texts.append(text)
     ax.bar_label(bars, labels=texts, padding=3, fontsize=9)
     ax.margins(x=0.18)

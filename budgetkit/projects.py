@@ -133,19 +133,6 @@ def _department_total(b: Budget) -> tuple[int, int | None]:
     return int(tot["total"].iloc[0]), (None if pd.isna(line) else int(line))
 
 
-def _note(fig, text: str):
-    """:func:`budgetkit.plotting.source_note`, kept when the figure is saved with ``bbox_inches="tight"``.
-
-    (Jupyter's inline backend saves that way, and a note that is not "in
-    layout" is cropped away.)
-    """
-    from . import plotting
-
-    note = plotting.source_note(fig, text)
-    note.set_in_layout(True)
-    return note
-
-
 def _pct(fr: Fraction | None, digits: int = 1) -> float | None:
     """A fraction as a percentage rounded half up to ``digits`` decimals (display only)."""
     if fr is None:
@@ -247,7 +234,7 @@ def plot_ranking(
                                          f"下：其余 {len(small)} 个项目（两图刻度不同）")
         ax1.set_xlabel("")
     if source:
-        _note(fig, source)
+        plotting.source_note(fig, source)
     return fig
 
 
@@ -526,7 +513,7 @@ def plot_waterfall(df: pd.DataFrame, ax=None, unit: str = "万元", source: str 
     if title:
         plotting.titled(ax, title, subtitle)
     if source:
-        _note(fig, source)
+        plotting.source_note(fig, source)
     return ax
 
 
@@ -674,7 +661,7 @@ def plot_special_funds(summary: pd.DataFrame, metric: str = "amount", *, ax=None
             share = Fraction(v * 100, total)
             text.set_text(f"{text.get_text()}（{_pct(share / 100, 1 if share >= 1 else 2)}%）")
     if source:
-        _note(ax.figure, source)
+        plotting.source_note(ax.figure, source)
     return ax
 
 

@@ -86,8 +86,15 @@ MODES: dict[str, str] = {"amount": "万元", "percent": "%"}
 ORDERS: dict[str, str] = {"code": "科目顺序", "amount": "按金额"}
 #: Special-fund comparison metrics: value → label of the toggle.
 METRICS: dict[str, str] = {"amount": "2023 预算", "change": "变化", "compare": "2023 与基数对比"}
-#: Indicator kinds: label → value of ``quantitative`` (None = both).
-KINDS: dict[str, bool | None] = {ALL: None, "定量": True, "定性": False}
+#: The text of an indicator row (三级指标 and 目标值) that does not apply: a
+#: placeholder for a 二级指标 without indicators, not an indicator.
+NOT_APPLICABLE = "不适用"
+#: Indicator kinds of the indicator browser's filter: label → key of
+#: :meth:`IndicatorBrowserState.counts` (None = no filter). 定量: a target with
+#: a number; 定性: a target in words (有效促进 …); 不适用: a placeholder row.
+KINDS: dict[str, str | None] = {
+    ALL: None, "定量": "quantitative", "定性": "qualitative", NOT_APPLICABLE: "not_applicable",
+}
 
 _PRIOR_COLOR = "#A6A6A6"
 _ROUNDING_NOTE = "占比由整数元精确计算，显示时四舍五入（≥1% 保留 1 位小数，<1% 保留 2 位），合计可能不等于 100%。"
@@ -104,6 +111,17 @@ def _check_budget(budget: Any) -> Budget:
             f"expected a budgetkit Budget (e.g. budgetkit.load()), got {type(budget).__name__}"
         )
     return budget
+
+
+def _indicator_kind(row: Any) -> str:
+    """``'quantitative'``, ``'qualitative'`` or ``'not_applicable'`` (see :data:`KINDS`) of an indicator row."""
+    q = row.quantitative
+    if q is not None and q is not pd.NA and bool(q):
+        return "quantitative"
+    for text in (row.level3, row.target):
+        if text is not None and text is not pd.NA and str(text).strip() == NOT_APPLICABLE:
+            return "not_applicable"
+    return "qualitative"
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -814,8 +832,14 @@ class IndicatorBrowserState:
 
     Filters: ``level1`` (一级指标, ``'全部'`` or e.g. ``'产出'``), ``level2``
     (二级指标; its options depend on ``level1`` and it resets to ``'全部'``
-    when ``level1`` changes), ``kind`` (``'全部'``/``'定量'``/``'定性'``)
+    when ``level1`` changes), ``kind`` (``'全部'``/``'定量'``/``'定性'``/``'不适用'``)
     and ``search`` (a substring of the 三级指标, case- and width-insensitive).
+
+    Every row is exactly one kind: ``定量`` (quantitative — the target is a
+    number), ``定性`` (qualitative — a target in words such as 有效提升) or
+    ``不适用`` (not applicable — a placeholder row whose 三级指标 or 目标值 reads
+    不适用; it is not an indicator). The kinds agree with
+    :func:`budgetkit.performance.indicator_kinds`.
     """
 
     def __init__(self, budget: Budget) -> None:
@@ -825,6 +849,7 @@ class IndicatorBrowserState:
             raise DataError("this Budget has no performance indicators (表12)", file=budget.meta.get("source"))
         self._ind = ind.reset_index(drop=True)
         self._level3_norm = [_norm_search(str(t)) if t is not pd.NA else "" for t in ind["level3"]]
+        self._kinds = [_indicator_kind(r) for r in self._ind.itertuples(index=False)]
         self._level1 = ALL
         self._level2 = ALL
         self._kind = ALL
@@ -896,15 +921,13 @@ class IndicatorBrowserState:
 
     def _mask(self) -> list[bool]:
         ind = self._ind
-        want_q = KINDS[self._kind]
+        want = KINDS[self._kind]
         needle = _norm_search(self._search)
         mask = []
         for i in range(len(ind)):
             ok = self._level1 == ALL or ind.at[i, "level1"] == self._level1
             ok = ok and (self._level2 == ALL or ind.at[i, "level2"] == self._level2)
-            if ok and want_q is not None:
-                q = ind.at[i, "quantitative"]
-                ok = q is not pd.NA and bool(q) == want_q
+            ok = ok and (want is None or self._kinds[i] == want)
             ok = ok and (not needle or needle in self._level3_norm[i])
             mask.append(bool(ok))
         return mask
@@ -913,11 +936,19 @@ class IndicatorBrowserState:
         """The indicators that pass the filters (a copy; all columns, document order)."""
         return self._ind[self._mask()].reset_index(drop=True)
 
+    def kinds(self) -> list[str]:
+        """The kind label (``'定量'``/``'定性'``/``'不适用'``) of each row of :meth:`filtered`."""
+        label = {key: name for name, key in KINDS.items() if key is not None}
+        return [label[k] for k, ok in zip(self._kinds, self._mask()) if ok]
+
     def counts(self) -> dict[str, int]:
-        """``{'total', 'shown', 'quantitative', 'qualitative'}`` (the last two among those shown)."""
-        shown = self.filtered()
-        q = int(shown["quantitative"].fillna(False).astype(bool).sum())
-        return {"total": len(self._ind), "shown": len(shown), "quantitative": q, "qualitative": len(shown) - q}
+        """``{'total', 'shown', 'quantitative', 'qualitative', 'not_applicable'}``.
+
+        The last three are among the rows shown and add up to ``shown``.
+        """
+        shown = [k for k, ok in zip(self._kinds, self._mask()) if ok]
+        return {"total": len(self._ind), "shown": len(shown),
+                **{key: shown.count(key) for key in KINDS.values() if key is not None}}
 
     def __repr__(self) -> str:
         c = self.counts()
@@ -1611,7 +1642,7 @@ class IndicatorBrowser(_View):
     """Browse the 表12 performance indicators (see :class:`IndicatorBrowserState`).
 
     Controls: ``level1_select``, ``level2_select`` (options follow level1;
-    reset to 全部 when level1 changes), ``kind_toggle`` (全部/定量/定性),
+    reset to 全部 when level1 changes), ``kind_toggle`` (全部/定量/定性/不适用),
     ``search`` (Text). Output: ``counts_html`` and ``table_html``.
     """
 
@@ -1681,7 +1712,7 @@ class IndicatorBrowser(_View):
         c = self.state.counts()
         self.counts_html.value = (
             f"<div style='font-size:13px'>显示 <b>{c['shown']}</b> / {c['total']} 条指标"
-            f"（定量 {c['quantitative']}，定性 {c['qualitative']}）</div>"
+            f"（定量 {c['quantitative']}，定性 {c['qualitative']}，不适用 {c['not_applicable']}）</div>"
         )
         self.table_html.value = self._table()
 
@@ -1691,11 +1722,10 @@ class IndicatorBrowser(_View):
             return "<i>没有符合条件的指标。</i>"
         needle = self.state.search.strip()
         out = []
-        for r in rows.itertuples(index=False):
+        for r, kind in zip(rows.itertuples(index=False), self.state.kinds()):
             name = _esc(r.level3)
             if needle:
                 name = self._highlight(str(r.level3), needle)
-            kind = "定量" if r.quantitative is not pd.NA and bool(r.quantitative) else "定性"
             out.append(
                 f"<tr><td>{_esc(r.level1)}</td><td>{_esc(r.level2)}</td><td style='text-align:left'>{name}</td>"
                 f"<td>{_esc(r.target)}</td><td>{kind}</td><td>{_esc(r.line)}</td></tr>"
@@ -1703,7 +1733,8 @@ class IndicatorBrowser(_View):
         head = "<tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>目标值</th><th>类型</th><th>行</th></tr>"
         return (f"<div style='max-height:420px;overflow:auto'><table cellpadding='4' style='border-collapse:collapse;font-size:12px'>"
                 f"{head}{''.join(out)}</table></div>"
-                "<div style='font-size:11px;color:#595959'>来源：表12 整体支出绩效目标表 — 年度绩效指标；“行”为原文行号。</div>")
+                "<div style='font-size:11px;color:#595959'>来源：表12 整体支出绩效目标表 — 年度绩效指标；“行”为原文行号；"
+                "“不适用”是某个二级指标没有设指标时填的占位行，不是指标。</div>")
 
     @staticmethod
     def _highlight(text: str, needle: str) -> str:

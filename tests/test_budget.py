@@ -82,12 +82,25 @@ def test_loaded_budget_has_source_text(loaded):
 
 
 def test_load_missing_tables_and_errors(loaded):
-    with pytest.raises(MissingTableError):
+    with pytest.raises(MissingTableError, match="listed in the contents but absent.*derived_table"):
         loaded.table(2)
     with pytest.raises(DataError, match="no bundled dataset 'nope'"):
         bk.load("nope")
     with pytest.raises(DataError, match="no table 'nope'"):
         loaded.frame("nope")
+
+
+def test_derived_tables_are_labelled_and_exact(loaded):
+    # 表3 line 376: 合计 132,234 = 基本支出 1,881 + 项目支出 130,353 (万元)
+    t5 = loaded.derived_table(5)
+    assert t5.attrs["derived"] is True and t5.attrs["published"] is False
+    assert "非公开" in t5.attrs["title"] and t5.attrs["derived_from"].startswith("表3")
+    total = t5[t5["kind"] == "total"]
+    assert total["total"].tolist() == [130_353 * 10_000] and total["line"].tolist() == [376]
+    t4 = loaded.derived_table(4)
+    assert t4.loc[t4["kind"] == "total", "total"].tolist() == [1_881 * 10_000]
+    with pytest.raises(MissingTableError):
+        loaded.table(5)  # deriving it published nothing
 
 
 def test_read_datapackage_reports_bad_files(tmp_path, parsed):

@@ -482,6 +482,10 @@ def test_source_note_sits_below_the_axes():
         ax_box = ax.get_tightbbox(renderer)
         assert note_box.y1 <= ax_box.y0 + 1, layout  # under the axes and its labels
         assert note_box.y0 >= 0 and note_box.x0 >= 0, layout  # inside the figure
+        # Jupyter's inline backend saves with bbox_inches="tight": the note must
+        # lie inside that crop, or students never see where the numbers come from.
+        tight = fig.get_tightbbox(renderer).transformed(fig.dpi_scale_trans)
+        assert tight.y0 <= note_box.y0 + 1 and tight.x0 <= note_box.x0 + 1, layout
 
 
 def test_titled_places_subtitle_between_title_and_axes():
@@ -521,7 +525,7 @@ def test_bar_chart_labels_values_and_order():
     assert widths == values  # axis data stays in exact 元
     # shares: 1,322,340,000 / 1,328,472,000 = 99.54 % ; 6,132,000 / 1,328,472,000 = 0.46 %
     bar_texts = [t.get_text() for t in ax.texts if t.get_text().endswith("%）")]
-    assert bar_texts == ["132,234（99.5%）", "613.2（0.5%）"]
+    assert bar_texts == ["132,234（99.5%）", "613.2（0.46%）"]  # below 1 %: two decimals
     assert ax.get_xlabel() == "金额（万元）"
     assert ax.get_title(loc="left") == "2023 年支出"
     assert any(t.get_text().startswith("数据来源") for t in fig.texts)

@@ -209,3 +209,50 @@ def test_parse_many_cli(tmp_path, capsys):
     assert list(fails["source"]) == ["two.pdf"]
     err = capsys.readouterr().err
     assert "two.pdf" in err
+
+
+# ---------------------------------------------------------------- the top-level API and the budgetkit command
+
+
+def test_top_level_read_functions():
+    assert bk.read is read and bk.read_many is read_many and bk.read_text is read_text
+    assert {"read", "read_many", "read_text"} <= set(dir(bk)) and {"read", "read_many"} <= set(bk.__all__)
+
+
+def test_parse_text_reads_the_national_template(tmp_path):
+    path = tmp_path / "national.txt"
+    path.write_text(NATIONAL_DOC, encoding="utf-8")
+    via_parse_text, via_read = bk.parse_text(path), read(path)
+    assert via_parse_text.meta["template"] == "national-9"
+    # the hand-made document's 表3 合计 row prints 1,800,000.00 元
+    assert via_parse_text.expenditure["total"][via_parse_text.expenditure["level"] == 1].sum() == 1_800_000
+    assert all(via_parse_text.frame(n).equals(via_read.frame(n)) for n in via_read.frame_names)
+    with pytest.raises(TemplateError, match="national 9-table"):
+        bk.parse_text("这不是一份预算公开文件。\n第二行。\n")
+
+
+def test_command_line_reads_any_template(tmp_path, capsys):
+    from budgetkit.cli import main
+
+    path = tmp_path / "national.txt"
+    path.write_text(NATIONAL_DOC, encoding="utf-8")
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "national-9" in out and "示例区示例局" in out
+    assert main(["parse", str(path), "--out", str(tmp_path / "dp")]) == 0
+    capsys.readouterr()
+    back = bk.read_datapackage(tmp_path / "dp")
+    assert back.equals(read(path))
+    status = main(["check", str(path), "--format", "json"])
+    report = capsys.readouterr().out
+    # the hand-made document prints the tables but none of the required explanations
+    # (职责, 机构 …), so the completeness rule fails and the exit status says so
+    assert status == 1 and '"department": "示例区示例局"' in report
+    assert '"rule": "completeness.explanations"' in report and '"status": "fail"' in report
+    folder = tmp_path / "many"
+    folder.mkdir()
+    (folder / "one.txt").write_text(NATIONAL_DOC, encoding="utf-8")
+    assert main(["parse-many", str(folder), "--out", str(tmp_path / "all.csv"), "--quiet"]) == 0
+    assert len(pd.read_csv(tmp_path / "all.csv")) == 7  # the document's seven 表3 lines
+    assert main(["info", str(tmp_path / "nothing-here.pdf")]) == 2  # a budgetkit error, reported, not a traceback
+    assert "nothing-here.pdf" in capsys.readouterr().err

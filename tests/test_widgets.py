@@ -692,13 +692,23 @@ def test_indicator_counts_and_filters(budget):
     assert list(ib.state.filtered()["line"]) == list(range(779, 786))
 
     ib.level1_select.value = "全部"
+    ib.kind_toggle.value = "全部"
+    # 定量 / 定性 / 不适用 straight from the source rows (see test_indicator_kinds_from_source)
     quantitative = [n for n, _, target in raw if any(ch.isdigit() for ch in target)]
+    not_applicable = [n for n, name, target in raw if "不适用" in (name, target)]
+    qualitative = [n for n, _, _ in raw if n not in quantitative and n not in not_applicable]
     ib.kind_toggle.value = "定量"
     assert list(ib.state.filtered()["line"]) == quantitative
     c = ib.state.counts()
-    assert c == {"total": 59, "shown": len(quantitative), "quantitative": len(quantitative), "qualitative": 0}
+    assert c == {"total": 59, "shown": len(quantitative), "quantitative": len(quantitative), "qualitative": 0,
+                 "not_applicable": 0}
     ib.kind_toggle.value = "定性"
-    assert ib.state.counts()["shown"] == 59 - len(quantitative)
+    assert list(ib.state.filtered()["line"]) == qualitative
+    assert ib.state.counts()["shown"] == ib.state.counts()["qualitative"] == len(qualitative)
+    assert ">不适用<" not in ib.table_html.value
+    ib.kind_toggle.value = "不适用"
+    assert list(ib.state.filtered()["line"]) == not_applicable
+    assert ib.state.counts()["not_applicable"] == len(not_applicable)
     ib.kind_toggle.value = "全部"
 
     ib.search.value = "满意度"
@@ -711,6 +721,58 @@ def test_indicator_counts_and_filters(budget):
     assert list(ib.state.filtered()["line"]) == [733]
     ib.search.value = "不存在的指标"
     assert ib.state.filtered().empty and "没有符合条件" in ib.table_html.value
+
+
+def test_indicator_kinds_from_source(budget):
+    """定量 51, 定性 5, 不适用 3: counted by hand in 表12 (lines 726–787).
+
+    不适用 rows — both 三级指标 and 目标值 read 不适用 — are lines 779 (效益·经济效益),
+    784 (效益·可持续影响) and 787 (满意度·其他满意度); ``grep -n 不适用`` on the
+    source finds exactly these three lines. The qualitative targets are words:
+    有效促进 (780), 有效提高 (781), 有效提升 (782, 783), 有效促进 (785).
+    """
+    not_applicable = [n for n, line in enumerate(RAW_LINES, start=1) if "不适用" in line]
+    assert not_applicable == [779, 784, 787]
+    for n in not_applicable:
+        assert [c.strip() for c in RAW_LINES[n - 1].split("\t") if c.strip()][-2:] == ["不适用", "不适用"]
+    qualitative = {780: "有效促进", 781: "有效提高", 782: "有效提升", 783: "有效提升", 785: "有效促进"}
+    for n, target in qualitative.items():
+        assert RAW_LINES[n - 1].rstrip("\t").split("\t")[-1] == target
+    raw = raw_indicators()
+    assert len(raw) == 59
+
+    ib = IndicatorBrowser(budget)
+    c = ib.state.counts()
+    assert c == {"total": 59, "shown": 59, "quantitative": 59 - 5 - 3, "qualitative": 5, "not_applicable": 3}
+    assert c["quantitative"] + c["qualitative"] + c["not_applicable"] == c["shown"]
+    assert "（定量 51，定性 5，不适用 3）" in ib.counts_html.value
+    assert list(ib.kind_toggle.options) == ["全部", "定量", "定性", "不适用"]
+    # the table's 类型 column says 不适用 on exactly those rows
+    kinds = dict(zip(ib.state.filtered()["line"], ib.state.kinds()))
+    assert [n for n, k in kinds.items() if k == "不适用"] == not_applicable
+    assert [n for n, k in kinds.items() if k == "定性"] == list(qualitative)
+    ib.kind_toggle.value = "不适用"
+    # each row: 目标值 不适用 followed by 类型 不适用
+    assert ib.table_html.value.count("<td>不适用</td><td>不适用</td>") == 3
+    assert "（定量 0，定性 0，不适用 3）" in ib.counts_html.value
+    # filters combine: 效益 holds two of the placeholders (779, 784), 满意度 the third (787)
+    ib.level1_select.value = "效益"
+    assert list(ib.state.filtered()["line"]) == [779, 784]
+    ib.level1_select.value = "满意度"
+    assert list(ib.state.filtered()["line"]) == [787]
+    ib.kind_toggle.value = "定性"
+    assert ib.state.filtered().empty
+
+
+def test_indicator_kinds_agree_with_performance(budget):
+    from budgetkit import performance
+
+    st = IndicatorBrowserState(budget)
+    assert st.kinds() == list(performance.indicator_kinds(budget)["kind"])
+    share = performance.quantified_share(budget)
+    c = st.counts()
+    assert (c["quantitative"], c["qualitative"], c["not_applicable"]) == (
+        share.quantitative, share.qualitative, share.not_applicable)
 
 
 def test_indicator_state_validation(budget):

@@ -287,7 +287,7 @@ def test_indicator_browser(widget_page):
         search.fill("")
     if level1.input_value() != "全部":
         level1.select_option(label="全部")
-    if active_toggle(w, ["全部", "定量", "定性"]) != "全部":
+    if active_toggle(w, ["全部", "定量", "定性", "不适用"]) != "全部":
         w.toggle("全部").click()
     wait_until(lambda: shown()[0] == shown()[1], "no filter")
     total = shown()[1]
@@ -307,6 +307,13 @@ def test_indicator_browser(widget_page):
     w.toggle("定量").click()
     wait_until(lambda: all(r[4] == "定量" for r in w.table_rows()[1:]), "only 定量 indicators")
     assert shown()[0] == len(w.table_rows()) - 1 <= n_level1
+    # 不适用 shows only the placeholder rows (三级指标 and 目标值 “不适用”), never a 定量/定性 one
+    # (there may be none under the chosen 一级指标: then the table is replaced by a message).
+    w.toggle("不适用").click()
+    wait_until(lambda: re.search(r"定量\s*0，定性\s*0，不适用\s*\d+", w.text()), "only 不适用 rows counted")
+    if shown()[0]:
+        assert all(r[4] == "不适用" for r in w.table_rows()[1:]) and shown()[0] == len(w.table_rows()) - 1
+    assert shown()[0] <= n_level1
     w.toggle("全部").click()
     wait_until(lambda: shown()[0] == n_level1, "all kinds again")
 
