@@ -8,7 +8,9 @@
 * :func:`authorised_staff` — the department's authorised staff (编制数), when
   the document states it;
 * :func:`three_public_per_staff` — one row per department: 三公 total, staff
-  and the 三公 per authorised staff member (rounded half up to whole 元).
+  and the 三公 per authorised staff member (rounded half up to whole 元);
+* :func:`function_shares`, :func:`basic_project_split` — spending by 类 and
+  基本/项目 per department, exact 元 with shares rounded only for display.
 
 表9 differs between the two templates budgetkit reads:
 
@@ -35,7 +37,7 @@ from typing import Iterable
 import pandas as pd
 
 from .budget import Budget
-from .errors import DataError
+from .errors import CodeError, DataError
 
 __all__ = [
     "CORPUS_ENV",
@@ -43,6 +45,8 @@ __all__ = [
     "three_public_total",
     "authorised_staff",
     "three_public_per_staff",
+    "function_shares",
+    "basic_project_split",
     "PER_STAFF_COLUMNS",
 ]
 
@@ -225,3 +229,76 @@ def three_public_per_staff(budgets: Iterable[Budget]) -> pd.DataFrame:
     for c in ("year", "three_public", "staff", "per_staff_rounded", "three_public_line", "staff_line"):
         out[c] = pd.array([None if v is None or pd.isna(v) else int(v) for v in out[c]], dtype="Int64")
     return out
+
+
+def _expenditure_classes(budget: Budget) -> pd.DataFrame:
+    """The 类 (level-1) rows of ``budget.expenditure``, checked to carry amounts."""
+    top = budget.expenditure
+    top = top[top["level"] == 1]
+    missing = top[top["total"].isna()]
+    if len(missing):
+        r = missing.iloc[0]
+        raise DataError(f"类 {r['code']} {r['name']} has no 合计 amount", file=_source(budget),
+                        table="支出总表", line=None if pd.isna(r.get("line")) else int(r["line"]))
+    return top
+
+
+def function_shares(budgets: Iterable[Budget], digits: int = 1) -> pd.DataFrame:
+    """Each budget's spending by functional class (类), with its share of the budget's total.
+
+    One row per budget and 类: ``department``, ``year``, ``template``,
+    ``code``, ``name`` (the reference name of the code, else as printed),
+    ``total`` (exact integer 元), ``share`` (percent of the sum of the 类 rows,
+    computed exactly and rounded half up to ``digits`` for display), ``line``.
+    """
+    from . import codes
+    from .analysis import percent
+
+    rows = []
+    for budget in budgets:
+        b = _check_budget(budget)
+        top = _expenditure_classes(b)
+        whole = int(top["total"].sum())
+        for r in top.itertuples():
+            try:
+                name = codes.parse(r.code).name or r.name
+            except CodeError:  # a code the reference list cannot parse: keep the printed name
+                name = r.name
+            rows.append({"department": b.meta.get("department"), "year": b.meta.get("year"),
+                         "template": b.meta.get("template"), "code": r.code, "name": name,
+                         "total": int(r.total), "share": percent(int(r.total), whole, digits),
+                         "line": None if pd.isna(r.line) else int(r.line)})
+    return _typed(pd.DataFrame.from_records(
+        rows, columns=["department", "year", "template", "code", "name", "total", "share", "line"]))
+
+
+def basic_project_split(budgets: Iterable[Budget], digits: int = 1) -> pd.DataFrame:
+    """基本支出 vs 项目支出 per budget, from the 类 rows of its 支出总表.
+
+    Columns: ``department``, ``year``, ``template``, ``basic``, ``project``,
+    ``total`` (exact integer 元), ``project_share`` (percent of ``total``,
+    rounded half up to ``digits`` for display).
+    """
+    from .analysis import percent
+
+    rows = []
+    for budget in budgets:
+        b = _check_budget(budget)
+        top = _expenditure_classes(b)
+        basic, project, total = (int(top[c].fillna(0).sum()) for c in ("basic", "project", "total"))
+        rows.append({"department": b.meta.get("department"), "year": b.meta.get("year"),
+                     "template": b.meta.get("template"), "basic": basic, "project": project, "total": total,
+                     "project_share": percent(project, total, digits)})
+    return _typed(pd.DataFrame.from_records(
+        rows, columns=["department", "year", "template", "basic", "project", "total", "project_share"]))
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    for c in df.columns:
+        if c in ("department", "template", "code", "name"):
+            df[c] = df[c].astype("string")
+        elif c.endswith("share"):
+            df[c] = df[c].astype("Float64")
+        else:
+            df[c] = pd.array([None if v is None or pd.isna(v) else int(v) for v in df[c]], dtype="Int64")
+    return df

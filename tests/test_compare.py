@@ -292,6 +292,49 @@ CORPUS_THREE_PUBLIC = {
 }
 
 
+# ---------------------------------------------------------------------------
+# function_shares, basic_project_split
+# ---------------------------------------------------------------------------
+
+
+def _table3_row(code: str) -> list[str]:
+    """The printed cells of 表3's row for a 类 code (tab-separated source line)."""
+    hits = [ln for ln in RAW_LINES[370:450] if f"\t{code}\t" in ln]
+    assert hits, code
+    return [c for c in hits[0].split("\t") if c]
+
+
+def test_function_shares_of_the_seed(seed):
+    df = compare.function_shares([seed])
+    # 表3 line 376: 合计 132,234 万元; the ten 类 rows add up to it
+    assert df["total"].sum() == wan("132,234")
+    row = df.set_index("code").loc["215"]
+    printed = _table3_row("215")  # ['215', '资源勘探工业信息等支出★', '62,103', …]
+    assert row["total"] == wan(printed[2]) and row["line"] == 424
+    # 62,103 / 132,234 = 46.964… % → 47.0 (half up, one decimal)
+    assert row["share"] == 47.0
+    assert df.set_index("code").loc["206", "share"] == 33.1  # 43,735 / 132,234 = 33.073… %
+    assert str(df["total"].dtype) == "Int64" and str(df["share"].dtype) == "Float64"
+
+
+def test_basic_project_split_of_the_seed(seed):
+    row = compare.basic_project_split([seed]).iloc[0]
+    # 表3 line 376: 132,234 = 1,881 基本 + 130,353 项目 (万元); 130,353 / 132,234 = 98.577… %
+    assert (row["basic"], row["project"], row["total"]) == (wan("1,881"), wan("130,353"), wan("132,234"))
+    assert row["project_share"] == 98.6
+
+
+def test_shares_need_amounts(seed):
+    frames = {n: seed.frame(n) for n in seed.frame_names}
+    t3 = frames["table3"].copy()
+    t3.loc[(t3["level"] == 1).fillna(False).to_numpy().nonzero()[0][0], "total"] = pd.NA
+    frames["table3"] = t3
+    broken = bk.Budget(frames, seed.meta)
+    with pytest.raises(DataError, match="no 合计 amount") as ei:
+        compare.function_shares([broken])
+    assert ei.value.line == 377
+
+
 @pytest.mark.corpus
 def test_corpus_three_public_matches_the_prose(corpus_dir, seed):
     paths = [corpus_dir / name for name in CORPUS_THREE_PUBLIC if (corpus_dir / name).is_file()]
