@@ -103,8 +103,9 @@ def _economic_split(budget: Any, refs: dict[str, TableRef], basic_total: Any) ->
     if "basic" not in t8.columns:
         return None, None, ""
     total = t8[t8["kind"] == "total"]
-    if total.empty or pd.isna(basic_total) or int(total["basic"].iloc[0]) != int(basic_total):
-        return None, None, ""
+    t8_basic = None if total.empty else total["basic"].iloc[0]
+    if t8_basic is None or pd.isna(t8_basic) or pd.isna(basic_total) or int(t8_basic) != int(basic_total):
+        return None, None, ""   # 表8 does not cover all the basic expenditure (or a total is missing)
     items = t8[(t8["kind"] != "total") & t8["code"].notna()]
     classes = items[items["code"].str.len() == 3]
     personnel = int(classes.loc[classes["code"].isin(["301", "303"]), "basic"].fillna(0).sum())

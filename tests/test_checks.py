@@ -223,7 +223,7 @@ def meta(published=None):
             "published": sorted(published if published is not None else CONTENTS)}
 
 
-def make(frames=None, **changes) -> bk.Budget:
+def make(frames=None) -> bk.Budget:
     frames = good_frames() if frames is None else frames
     published = [int(k[5:]) for k in frames if k.startswith("table")]
     return bk.Budget(frames, meta(published))
@@ -764,6 +764,43 @@ def test_a_national_numbered_budget_is_checked_by_role():
          "contents": {"3": "支出预算总表", "5": "一般公共预算支出功能分类预算表", "6": "政府性基金预算支出功能分类预算表"}}
     r = checks.run(bk.Budget(national, m), ["cross.general_budget"])
     assert (r["status"] == "ok").all() and one(r, "表5 合计")["expected"] == wan(90)
+
+
+def _national_like(frames):
+    """表3, 表5 (= the hand-made 表7) and a basic-only economic 表8 (national 一般公共预算基本支出…经济分类预算表)."""
+    t8 = frames["table8"]
+    basic = t8[t8["basic"] != 0].copy()     # 301 15, 30101 15, 302 5, 30201 3, 30217 1, 30231 1 (basic column)
+    basic["total"] = basic["basic"]
+    basic["personnel"] = basic["basic"].where(basic["code"].astype(object).fillna("").str.startswith("301"), 0)
+    basic["public"] = basic["total"] - basic["personnel"]
+    basic = basic.drop(columns=["basic", "project"])
+    return {"table3": frames["table3"], "table5": frames["table7"], "table8": basic, "table9": frames["table9"]}
+
+
+_NATIONAL_META = {"department": "测试局", "year": 2023, "currency_unit": "万元", "source": "national.txt",
+                  "contents": {"3": "支出预算总表", "5": "一般公共预算支出功能分类预算表",
+                               "8": "一般公共预算基本支出部门预算经济分类预算表", "9": "“三公”经费和机关运行经费预算表"}}
+
+
+def test_a_basic_only_economic_table_totals_the_basic_column():
+    frames = _national_like(good_frames())
+    f = one(rows(bk.Budget(frames, _NATIONAL_META), "cross.economic_total"), "表8 = 表5")
+    # 表8 合计 20 (= 15 + 5) against 表5 (the hand-made 表7) 合计 row's 基本支出 20
+    assert f["status"] == "ok" and f["expected"] == wan(20) and f["actual"] == wan(20)
+    frames["table8"] = frames["table8"].assign(total=frames["table8"]["total"].where(
+        frames["table8"]["kind"] != "total", wan(22)))
+    f = one(rows(bk.Budget(frames, _NATIONAL_META), "cross.economic_total"), "表8 = 表5")
+    assert f["status"] == "fail" and f["difference"] == wan(2)
+
+
+def test_a_basic_only_economic_table_bounds_the_three_public_items():
+    frames = _national_like(good_frames())
+    r = rows(bk.Budget(frames, _NATIONAL_META), "cross.three_public_economic")
+    # 表8 30217 basic 1 ≤ 表9 2023 公务接待费 1; no 30913/31013 (0) ≤ 购置费 0
+    assert one(r, "30217")["status"] == "ok" and one(r, "30913")["status"] == "ok"
+    frames = tweak(frames, "table8", {"code": "30217"}, total=wan(3), public=wan(3))
+    f = one(rows(bk.Budget(frames, _NATIONAL_META), "cross.three_public_economic"), "30217")
+    assert f["status"] == "fail" and f["expected_text"] == "≤ 1 万元" and f["actual_text"] == "3 万元"
 
 
 def test_missing_columns_raise_a_located_budgetkit_error():

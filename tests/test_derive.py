@@ -138,3 +138,14 @@ def test_personnel_split_left_empty_when_table_8_does_not_cover_basic(b):
     t4 = derive_table(bk.Budget(frames, b.meta), 4)
     total = t4[t4["kind"] == "total"].iloc[0]
     assert pd.isna(total["personnel"]) and pd.isna(total["public"])
+
+
+def test_personnel_split_left_empty_when_table_8_total_is_missing(b):
+    frames = {n: b.frame(n) for n in b.frame_names}
+    t8 = frames["table8"].copy()
+    t8["basic"] = t8["basic"].astype("Int64")
+    t8.loc[t8["kind"] == "total", "basic"] = pd.NA      # a blank 合计 cell: no bare TypeError, no split
+    frames["table8"] = t8
+    total = derive_table(bk.Budget(frames, b.meta), 4)
+    total = total[total["kind"] == "total"].iloc[0]
+    assert pd.isna(total["personnel"]) and total["total"] == 1_881 * W      # 表3 line 376 基本支出

@@ -431,3 +431,41 @@ def test_file_roundtrip(tmp_path):
     b = read(p)
     assert b.meta["template"] == "national-9" and b.meta["source_format"] == "text"
     assert b.table(3).equals(read_text(NATIONAL_DOC).table(3))
+
+
+# ---------------------------------------------------------------- the audit on the national template
+
+
+def test_prose_frames_for_the_audit(budget):
+    facts = budget.frame("facts").set_index("key")
+    assert "budget_income" not in facts.index          # NATIONAL_DOC has no 编制说明 stating it
+    three = budget.frame("three_public")
+    # "2025年“三公”经费预算数为1.50万元。" (the 其他相关情况说明 part 一)
+    assert list(three["item"]) == ["“三公”经费"] and three["amount"].tolist() == [15_000]
+    assert three["line"].tolist() == [line_of("2025年“三公”经费预算数为1.50万元。")]
+    proc = budget.frame("procurement")
+    # "2025年度本部门政府采购预算20.00万元。": the total only, no 货物/工程/服务 parts
+    assert proc[["category", "amount"]].values.tolist() == [["合计", 200_000]]
+
+
+def test_checks_map_the_national_tables_to_their_roles(budget):
+    from budgetkit import checks
+
+    r = checks.run(budget)
+    bad = r[r["status"].isin(["fail", "rounding"])]
+    # the only failures: explanations NATIONAL_DOC leaves out (it has 主要职能 and 其他相关情况说明 only)
+    assert set(bad["rule"]) == {"completeness.explanations"}
+    assert {s.split(" /")[0] for s in bad["subject"]} == {"机构设置", "预算收支增减变化", "名词解释", "绩效目标", "国有资产占用"}
+    by = lambda rule, text: r[(r["rule"] == rule) & r["subject"].str.contains(text, regex=False)].iloc[0]  # noqa: E731
+    # 表8 合计 1,300,000 (1,200,000 + 100,000) = 表5 合计 row's 基本支出 1,300,000
+    f = by("cross.economic_total", "表8 = 表5")
+    assert (f["status"], f["expected"], f["actual"]) == ("ok", 1_300_000, 1_300_000)
+    # prose 10.00 万元 = 表9 机关运行经费预算数 10.00 万元, and ≤ 表8 公用经费 100,000 元
+    assert by("text.operating_cost", "= 表9")["actual"] == 100_000
+    assert by("text.operating_cost", "≤ 表8")["status"] == "ok"
+    # prose “三公”经费 1.50 万元 = 表9 合计 1.50 万元
+    assert by("text.three_public", "“三公”经费")["expected"] == 15_000
+    # 表4 has no 本年收入合计 line: its 收入总计 1,800,000 = 表1 财政拨款收入 1,800,000
+    assert by("cross.totals", "表4 收入总计")["status"] == "ok"
+    req = r[r["rule"] == "completeness.required_tables"].set_index("subject")["actual_text"]
+    assert req["一般公共预算基本支出表"].startswith("已公开：表8")

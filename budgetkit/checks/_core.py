@@ -115,6 +115,12 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Fact keys rules ask for → the names other templates' parsers give the same fact.
+FACT_ALIASES: dict[str, tuple[str, ...]] = {
+    "operating_cost": ("operating_costs",),   # national template: 机关运行经费预算
+}
+
+
 # --------------------------------------------------------------------------
 # Findings and rules
 # --------------------------------------------------------------------------
@@ -417,12 +423,11 @@ class Context:
         return self._records[fname]
 
     def fact(self, key: str) -> dict[str, Any] | None:
+        """The stated fact ``key`` (or one of its other templates' names, :data:`FACT_ALIASES`), or None."""
         if not self.has("facts"):
             return None
-        for r in self.records("facts"):
-            if r["key"] == key:
-                return r
-        return None
+        keys = (key, *FACT_ALIASES.get(key, ()))
+        return next((r for k in keys for r in self.records("facts") if r["key"] == k), None)
 
     def notes_of(self, number: int) -> list[dict[str, Any]]:
         if not self.has("notes"):
@@ -448,13 +453,14 @@ class Context:
             unit //= 10
         return unit
 
-    def unit_of_text(self, text: str | None, value: int | None = None) -> int:
-        """Unit from the printed text of a number (``"613.2"`` → 1,000 元 in 万元)."""
+    def unit_of_text(self, text: str | None, value: int | None = None, factor: int | None = None) -> int:
+        """Unit from the printed text of a number (``"613.2"`` → 1,000 元 in 万元); ``factor``: 元 per printed unit."""
         from ..money import decimals_of, is_amount
 
+        factor = factor or self.factor
         if text is not None and is_amount(str(text)):
-            return max(1, self.factor // 10 ** decimals_of(str(text)))
-        return self.unit_of(value)
+            return max(1, factor // 10 ** decimals_of(str(text)))
+        return self.unit_of(value, factor)
 
     def column_unit(self, name: str, column: str) -> int:
         """Unit of a table column: the finest unit of any figure printed in it."""
@@ -482,10 +488,15 @@ class Context:
         return Fig(int(v), self.column_unit(name, column), span((row.get("line"), row.get("line_end") or row.get("line"))), label)
 
     def prose_fig(self, row: dict[str, Any], column: str = "amount", text: str | None = None, label: str = "") -> Fig | None:
+        """A figure of the prose. Its unit comes from the row's printed ``unit`` (``万元`` in a document whose
+        tables are in 元) and its printed text (``text``, else the row's ``value``) when the row carries them."""
         v = row.get(column)
         if v is None:
             return None
-        unit = self.unit_of_text(text, v) if text is not None else self.unit_of(v)
+        factor = UNIT_FACTORS.get(str(row.get("unit") or ""), self.factor)
+        if text is None and column == "amount":
+            text = row.get("value")
+        unit = self.unit_of_text(text, v, factor) if text is not None else self.unit_of(v, factor)
         return Fig(int(v), unit, span((row.get("line"), row.get("line_end") or row.get("line"))), label)
 
     # ---------------------------------------------------------- formatting

@@ -6,7 +6,7 @@ from typing import Any, Iterable, Sequence
 
 from ..codes import parse
 from ..errors import CodeError
-from ._core import COLUMN_LABELS, VALUE_COLUMNS, Context, Fig, Finding, span, worst
+from ._core import COLUMN_LABELS, VALUE_COLUMNS, Context, Fig, Finding, span, status_of, worst
 
 #: Roles of tables whose rows are classified by code (支出功能分类 or 经济分类).
 CODED_ROLES: tuple[str, ...] = (
@@ -15,6 +15,11 @@ CODED_ROLES: tuple[str, ...] = (
 )
 #: Roles of the two balance tables (income side / expenditure side).
 BALANCE_ROLES: tuple[str, ...] = ("summary", "appropriation")
+
+
+def present(ctx: Context, roles: Iterable[str]) -> list[str]:
+    """The roles (or frame names) the Budget holds, in the given order."""
+    return [r for r in roles if ctx.has(r)]
 
 
 def na(subject: str, note: str, lines: Any = ()) -> Finding:
@@ -99,6 +104,62 @@ def kind_row(rows: Sequence[dict[str, Any]], kind: str) -> dict[str, Any] | None
         if r.get("kind") == kind:
             return r
     return None
+
+
+def year_row(ctx: Context, role: str, side: str) -> tuple[dict[str, Any] | None, str]:
+    """The row holding a balance table's revenue (expenditure) of the year, and what it is called.
+
+    The 本年收入合计 / 本年支出合计 line; templates without one (the national
+    财务收支预算总表) print only 收入总计 / 支出总计, which is the year's amount
+    when nothing is carried over (no carry line, or a carry line of 0).
+    """
+    rows = side_rows(ctx, role, side)
+    what = "收入" if side == "income" else "支出"
+    sub = kind_row(rows, "subtotal")
+    if sub is not None:
+        return sub, f"本年{what}合计"
+    carry = kind_row(rows, "carry")
+    if carry is None or not carry.get("amount"):
+        return kind_row(rows, "total"), f"{what}总计"
+    return None, f"本年{what}合计"
+
+
+def current_three_public(ctx: Context) -> dict[str, Any] | None:
+    """This year's row of the “三公” table (the last budget row when no row is dated this year)."""
+    rows = [r for r in ctx.records("three_public_table") if r.get("kind") == "budget"]
+    return next((r for r in rows if r.get("year") == ctx.year), rows[-1] if rows else None)
+
+
+def economic_table(ctx: Context) -> tuple[str, str] | None:
+    """``(role, column)`` of the basic expenditure by economic class, or None.
+
+    The Shenzhen 表8 (``general_economic``) has a 基本支出 column beside its
+    project column; the national 表8 (``general_basic``, 一般公共预算基本支出
+    部门预算经济分类预算表) holds basic expenditure only, so its 合计 column is it.
+    """
+    if ctx.has("general_economic") and "basic" in ctx.frame("general_economic").columns:
+        return "general_economic", "basic"
+    if ctx.has("general_basic"):
+        return "general_basic", "basic" if "basic" in ctx.frame("general_basic").columns else "total"
+    return None
+
+
+def at_most(ctx: Context, subject: str, smaller: Fig | None, larger: Fig | None, note: str = "") -> Finding:
+    """``smaller ≤ larger`` for two printed figures: ok; rounding when the excess is within their rounding; else fail."""
+    if smaller is None or larger is None:
+        return na(subject, "；".join(x for x in (note, "金额缺失 / an amount is missing") if x),
+                  [f for f in (smaller, larger) if f is not None])
+    excess = smaller.value - larger.value
+    slack2 = smaller.unit + larger.unit
+    status = "ok" if excess <= 0 else status_of(excess, slack2)
+    parts = [note] if note else []
+    if status == "rounding":
+        parts.append(f"超出 {ctx.money(excess)}，在尾数误差允许范围 ±{ctx.money(slack2 // 2)} 内 / within rounding")
+    elif status == "fail":
+        parts.append(f"超出 {ctx.money(excess)} / exceeds the bound")
+    # an inequality, not an identity: expected/actual stay None (difference would mean nothing)
+    return Finding(subject=subject, status=status, lines=span(smaller, larger), note="；".join(parts),
+                   expected_text=f"≤ {ctx.money(larger.value)}", actual_text=ctx.money(smaller.value))
 
 
 def income_groups(rows: Sequence[dict[str, Any]]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:

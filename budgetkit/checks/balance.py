@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from ._core import Context, rule
-from ._tables import BALANCE_ROLES, income_groups, kind_row, missing_tables, na, side_rows
+from ._tables import BALANCE_ROLES, income_groups, kind_row, missing_tables, na, present, side_rows
 
 
 def _tables(ctx: Context):
-    present = [r for r in BALANCE_ROLES if ctx.has(r)]
-    if not present:
-        yield None
-    yield from present
+    """The balance tables the Budget holds; None alone when it holds neither (one not_applicable row)."""
+    yield from present(ctx, BALANCE_ROLES) or [None]
 
 
 @rule("balance.totals", "balance",
@@ -31,6 +29,26 @@ def totals(ctx: Context):
         yield ctx.compare(subject, ctx.fig(role, inc, "amount"), ctx.fig(role, exp, "amount"))
 
 
+def _year_sum(ctx: Context, role: str, side: str, tops: list, what: str, items: str, carry_name: str):
+    """本年合计 = Σ top-level items; 总计 = 本年合计 + carry (or, without a 本年合计 line, 总计 = Σ items + carry)."""
+    rows = side_rows(ctx, role, side)
+    sub, carry, total = kind_row(rows, "subtotal"), kind_row(rows, "carry"), kind_row(rows, "total")
+    label = ctx.label(role)
+    tops = [f for f in tops if f is not None]
+    carried = [ctx.fig(role, carry, "amount")] if carry else []
+    if sub is not None and tops:
+        yield ctx.compare(f"{label} 本年{what}合计 = Σ {items}", tops, ctx.fig(role, sub, "amount"))
+    elif sub is None and total is not None and tops:
+        # templates without a 本年合计 line (the national one): 总计 = Σ items + carry
+        yield ctx.compare(f"{label} {what}总计 = Σ {items}" + (f" + {carry_name}" if carry else ""), tops + carried,
+                          ctx.fig(role, total, "amount"), note=f"本表没有本年{what}合计行 / no subtotal line")
+    elif sub is None:
+        yield na(f"{label} 本年{what}合计", f"没有本年{what}合计行 / no {side}-of-the-year row")
+    if total is not None and sub is not None:
+        yield ctx.compare(f"{label} {what}总计 = 本年{what}合计 + {carry_name}", [ctx.fig(role, sub, "amount")] + carried,
+                          ctx.fig(role, total, "amount"))
+
+
 @rule("balance.income", "balance",
       "本年收入合计 = 各项收入之和；收入总计 = 本年收入合计 + 上年结余结转",
       "Revenue of the year = sum of the revenue items; total revenue = revenue of the year + carry-over",
@@ -40,23 +58,8 @@ def income(ctx: Context):
         if role is None:
             yield na("本年收入合计", missing_tables(ctx, BALANCE_ROLES))
             continue
-        rows = side_rows(ctx, role, "income")
-        sub, carry, total = kind_row(rows, "subtotal"), kind_row(rows, "carry"), kind_row(rows, "total")
-        label = ctx.label(role)
-        tops = [ctx.fig(role, g, "amount") for g, _ in income_groups(rows)]
-        tops = [f for f in tops if f is not None]
-        if sub is not None and tops:
-            yield ctx.compare(f"{label} 本年收入合计 = Σ 一级收入项目", tops, ctx.fig(role, sub, "amount"))
-        elif sub is None and total is not None and tops:
-            # templates without a 本年收入合计 line: 收入总计 = Σ items + carry-over
-            terms = tops + ([ctx.fig(role, carry, "amount")] if carry else [])
-            yield ctx.compare(f"{label} 收入总计 = Σ 一级收入项目" + (" + 上年结转" if carry else ""), terms,
-                              ctx.fig(role, total, "amount"), note="本表没有本年收入合计行 / no subtotal line")
-        elif sub is None:
-            yield na(f"{label} 本年收入合计", "没有本年收入合计行 / no revenue-of-the-year row")
-        if total is not None and sub is not None:
-            terms = [ctx.fig(role, sub, "amount")] + ([ctx.fig(role, carry, "amount")] if carry else [])
-            yield ctx.compare(f"{label} 收入总计 = 本年收入合计 + 上年结余结转", terms, ctx.fig(role, total, "amount"))
+        tops = [ctx.fig(role, g, "amount") for g, _ in income_groups(side_rows(ctx, role, "income"))]
+        yield from _year_sum(ctx, role, "income", tops, "收入", "一级收入项目", "上年结余结转")
 
 
 @rule("balance.income_items", "balance",
@@ -87,18 +90,5 @@ def expenditure(ctx: Context):
             yield na("本年支出合计", missing_tables(ctx, BALANCE_ROLES))
             continue
         rows = side_rows(ctx, role, "expenditure")
-        sub, carry, total = kind_row(rows, "subtotal"), kind_row(rows, "carry"), kind_row(rows, "total")
-        label = ctx.label(role)
-        classes = [ctx.fig(role, r, "amount") for r in rows if r.get("kind") == "item" and r.get("level") == 1]
-        classes = [f for f in classes if f is not None]
-        if sub is not None and classes:
-            yield ctx.compare(f"{label} 本年支出合计 = Σ 类", classes, ctx.fig(role, sub, "amount"))
-        elif sub is None and total is not None and classes:
-            terms = classes + ([ctx.fig(role, carry, "amount")] if carry else [])
-            yield ctx.compare(f"{label} 支出总计 = Σ 类" + (" + 结转下年" if carry else ""), terms,
-                              ctx.fig(role, total, "amount"), note="本表没有本年支出合计行 / no subtotal line")
-        elif sub is None:
-            yield na(f"{label} 本年支出合计", "没有本年支出合计行 / no expenditure-of-the-year row")
-        if total is not None and sub is not None:
-            terms = [ctx.fig(role, sub, "amount")] + ([ctx.fig(role, carry, "amount")] if carry else [])
-            yield ctx.compare(f"{label} 支出总计 = 本年支出合计 + 结转下年", terms, ctx.fig(role, total, "amount"))
+        tops = [ctx.fig(role, r, "amount") for r in rows if r.get("kind") == "item" and r.get("level") == 1]
+        yield from _year_sum(ctx, role, "expenditure", tops, "支出", "类", "结转下年")

@@ -112,10 +112,12 @@ def required_tables(ctx: Context):
                       note=f"{listed}未公开 / not published" + (f"；{derivable}" if derivable else ""))
 
 
-def _fact_lines(ctx: Context, prefix: str) -> list[int]:
+def _fact_lines(ctx: Context, prefix: str, exact: bool = False) -> list[int]:
+    """Lines of the facts whose key starts with ``prefix`` (is ``prefix``, when ``exact``)."""
     if not ctx.has("facts"):
         return []
-    return [r["line"] for r in ctx.records("facts") if str(r["key"]).startswith(prefix)]
+    return [r["line"] for r in ctx.records("facts")
+            if (str(r["key"]) == prefix if exact else str(r["key"]).startswith(prefix))]
 
 
 def _frame_lines(ctx: Context, name: str, where=None) -> list[int]:
@@ -151,7 +153,9 @@ EXPLANATIONS = (
     ("绩效目标 / performance targets",
      lambda c: _frame_lines(c, "project_goals") or _frame_lines(c, "indicators") or _frame_lines(c, "goals")
      or _section_lines(c, contains="绩效目标")),
-    ("国有资产占用 / state assets in use", lambda c: _fact_lines(c, "assets_") or _section_lines(c, contains="国有资产")),
+    ("国有资产占用 / state assets in use",
+     lambda c: _fact_lines(c, "assets_") or _fact_lines(c, "vehicles", exact=True)   # national: 共有车辆 (国有资产占有使用情况)
+     or _section_lines(c, contains="国有资产占")),
 )
 
 

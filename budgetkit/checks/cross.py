@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ._core import COLUMN_LABELS, Context, Fig, rule
+from ._core import COLUMN_LABELS, Context, Fig, rule, span
 from ._tables import (
-    by_code, coded_rows, compare_columns, find_income, kind_row, missing_tables, na, neg, side_rows, total_row,
-    zero_fig,
+    at_most, by_code, coded_rows, compare_columns, current_three_public, economic_table, find_income, kind_row,
+    missing_tables, na, neg, side_rows, total_row, year_row, zero_fig,
 )
 
 
@@ -26,11 +26,7 @@ def _non_appropriation_income(ctx: Context) -> int | None:
       "Totals agree across the summary (表1), expenditure (表3) and appropriations (表6) tables",
       requires=("summary", "expenditure"), optional=("appropriation",))
 def totals(ctx: Context):
-    s_rows = side_rows(ctx, "summary", "expenditure")
-    s_exp, what = kind_row(s_rows, "subtotal"), "本年支出合计"
-    carry = kind_row(s_rows, "carry")
-    if s_exp is None and (carry is None or not carry.get("amount")):
-        s_exp, what = kind_row(s_rows, "total"), "支出总计"   # no subtotal line and nothing carried forward
+    s_exp, what = year_row(ctx, "summary", "expenditure")
     t3 = total_row(ctx, "expenditure")
     l1, l3 = ctx.label("summary"), ctx.label("expenditure")
     if s_exp is None or t3 is None:
@@ -42,16 +38,18 @@ def totals(ctx: Context):
         return
     l6 = ctx.label("appropriation")
     approp = find_income(side_rows(ctx, "summary", "income"), "政府预算拨款", "财政拨款")
-    a_inc = kind_row(side_rows(ctx, "appropriation", "income"), "subtotal")
-    if approp is not None and a_inc is not None:
-        yield ctx.compare(f"{l6} 本年收入合计 = {l1} {approp['name']}", ctx.fig("summary", approp, "amount"),
-                          ctx.fig("appropriation", a_inc, "amount"))
-    a_exp = kind_row(side_rows(ctx, "appropriation", "expenditure"), "subtotal")
+    a_inc, inc_what = year_row(ctx, "appropriation", "income")
+    subject = f"{l6} {inc_what} = {l1} {approp['name'] if approp else '政府预算拨款'}"
+    if approp is None or a_inc is None:
+        yield na(subject, "缺少财政拨款收入行或合计行 / an appropriation or total row is missing")
+    else:
+        yield ctx.compare(subject, ctx.fig("summary", approp, "amount"), ctx.fig("appropriation", a_inc, "amount"))
+    a_exp, exp_what = year_row(ctx, "appropriation", "expenditure")
     other = _non_appropriation_income(ctx)
-    subject = f"{l6} 本年支出合计 = {l3} 合计"
+    subject = f"{l6} {exp_what} = {l3} 合计"
     if a_exp is None or t3 is None:
-        return
-    if other != 0:
+        yield na(subject, "缺少合计行 / a total row is missing")
+    elif other != 0:
         yield na(subject, f"{l1} 有财政拨款以外的收入，{l6} 只含财政拨款 / {l1} has non-appropriation revenue",
                  lines=(a_exp["line"], t3["line"]))
     else:
@@ -165,19 +163,31 @@ def general_budget_columns(ctx: Context):
 
 
 @rule("cross.economic_total", "cross_table",
-      "一般公共预算支出表按经济分类的合计 = 按功能分类的合计（合计、基本支出、项目支出）",
-      "The economic-classification table (表8) totals equal the functional one (表7): total, basic, project",
-      requires=("general_function", "general_economic"))
+      "一般公共预算支出表按经济分类的合计 = 按功能分类的合计（合计、基本支出、项目支出）；"
+      "只列基本支出的经济分类表（全国模板表8）的合计 = 功能分类表的基本支出",
+      "The economic-classification table (表8) totals equal the functional one (表7): total, basic, project; "
+      "a basic-only economic table (national 表8) totals the functional table's basic column",
+      requires=("general_function",), optional=("general_economic", "general_basic"))
 def economic_total(ctx: Context):
-    a, b = total_row(ctx, "general_function"), total_row(ctx, "general_economic")
-    l7, l8 = ctx.label("general_function"), ctx.label("general_economic")
+    econ = economic_table(ctx)
+    l7 = ctx.label("general_function")
+    if econ is None:
+        yield na(f"经济分类表 合计 = {l7} 合计", missing_tables(ctx, ("general_economic", "general_basic")))
+        return
+    role, basic_col = econ
+    a, b = total_row(ctx, "general_function"), total_row(ctx, role)
+    l8 = ctx.label(role)
     if a is None or b is None:
         yield na(f"{l8} 合计 = {l7} 合计", "缺少合计行 / a total row is missing")
         return
-    for col in ("total", "basic", "project"):
-        if col in a and col in b:
-            yield ctx.compare(f"{l8} = {l7} · {COLUMN_LABELS[col]}", ctx.fig("general_function", a, col),
-                              ctx.fig("general_economic", b, col))
+    if role == "general_economic":
+        pairs = [(col, col) for col in ("total", "basic", "project") if col in a and col in b]
+    else:  # basic expenditure only: its 合计 is the functional table's 基本支出
+        pairs = [("basic", basic_col)]
+    for col7, col8 in pairs:
+        note = "" if col7 == col8 else f"{ctx.full_label(role)} 只列基本支出，其合计即基本支出 / a basic-only table"
+        yield ctx.compare(f"{l8} = {l7} · {COLUMN_LABELS[col7]}", ctx.fig("general_function", a, col7),
+                          ctx.fig(role, b, col8), note=note)
 
 
 _SOURCES = (
@@ -223,22 +233,38 @@ _THREE_PUBLIC_CODES = {
 
 
 @rule("cross.three_public_economic", "cross_table",
-      "“三公”经费表本年各项 = 按经济分类表中对应款级科目（因公出国 30212、公务接待 30217、公务用车运行维护 30231、公务用车购置 30913/31013）",
-      "This year's “three public” items (表9) equal the matching economic 款 of 表8",
-      requires=("three_public_table", "general_economic"))
+      "“三公”经费表本年各项 = 按经济分类表中对应款级科目（因公出国 30212、公务接待 30217、公务用车运行维护 30231、公务用车购置 30913/31013）；"
+      "经济分类表只列基本支出时，其款级科目 ≤ “三公”经费表",
+      "This year's “three public” items (表9) equal the matching economic 款 of 表8 "
+      "(at least them, when 表8 lists basic expenditure only)",
+      requires=("three_public_table",), optional=("general_economic", "general_basic"))
 def three_public_economic(ctx: Context):
-    rows = [r for r in ctx.records("three_public_table") if r.get("kind") == "budget"]
-    current = next((r for r in rows if r.get("year") == ctx.year), rows[-1] if rows else None)
-    l9, l8 = ctx.label("three_public_table"), ctx.label("general_economic")
+    current = current_three_public(ctx)
+    l9 = ctx.label("three_public_table")
+    econ = economic_table(ctx) if ctx.has("general_economic") or ctx.has("general_basic") else None
+    if econ is None:
+        yield na(f"{l9} = 经济分类表", missing_tables(ctx, ("general_economic", "general_basic")))
+        return
     if current is None:
         yield na(f"{l9} 本年", "“三公”经费表没有本年数 / no current-year row")
         return
-    t8 = by_code(coded_rows(ctx, "general_economic"))
+    role, basic_col = econ
+    basic_only = role == "general_basic"
+    column = basic_col if basic_only else "total"
+    l8 = ctx.label(role)
+    t8 = by_code(coded_rows(ctx, role))
     for col, codes in _THREE_PUBLIC_CODES.items():
         if col not in current:
             continue
         found = [t8[c] for c in codes if c in t8]
-        subject = f"{l9} {COLUMN_LABELS[col]} = {l8} {'/'.join(codes)}"
-        terms = [ctx.fig("general_economic", r, "total") for r in found] or [zero_fig(ctx.factor)]
+        terms = [ctx.fig(role, r, column) for r in found] or [zero_fig(ctx.factor)]
         note = "" if found else f"{l8} 没有 {'/'.join(codes)} 科目（按 0 计）/ not in {l8}, taken as 0"
-        yield ctx.compare(subject, terms, ctx.fig("three_public_table", current, col), note=note)
+        actual = ctx.fig("three_public_table", current, col)
+        if basic_only:
+            summed = Fig(sum(t.value for t in terms), sum(t.unit for t in terms), span(terms), l8)
+            note = "；".join(x for x in (
+                f"{ctx.full_label(role)} 只列基本支出；项目支出安排的“三公”经费不在其中，故只核对 ≤ / "
+                "basic expenditure only, so the table bounds it from below", note) if x)
+            yield at_most(ctx, f"{l8} {'/'.join(codes)} ≤ {l9} {COLUMN_LABELS[col]}", summed, actual, note=note)
+        else:
+            yield ctx.compare(f"{l9} {COLUMN_LABELS[col]} = {l8} {'/'.join(codes)}", terms, actual, note=note)

@@ -5,12 +5,8 @@ from __future__ import annotations
 from ._core import COLUMN_LABELS, Context, Finding, rule, span
 from ._tables import (
     BALANCE_ROLES, CODED_ROLES, by_code, children_of, coded_rows, compare_columns, missing_tables, na, neg,
-    row_label, total_row, value_columns,
+    present, row_label, total_row, value_columns,
 )
-
-
-def _present(ctx: Context, roles):
-    return [r for r in roles if ctx.has(r)]
 
 
 @rule("hierarchy.children", "hierarchy",
@@ -18,7 +14,7 @@ def _present(ctx: Context, roles):
       "Every parent code equals the sum of its children (类 = Σ款, 款 = Σ项), in every amount column",
       optional=CODED_ROLES + BALANCE_ROLES)
 def children(ctx: Context):
-    roles = _present(ctx, CODED_ROLES + BALANCE_ROLES)
+    roles = present(ctx, CODED_ROLES + BALANCE_ROLES)
     if not roles:
         yield na("科目层级", missing_tables(ctx, CODED_ROLES))
         return
@@ -42,7 +38,7 @@ def children(ctx: Context):
       "The table's total row equals the sum of its top-level (类) rows",
       optional=CODED_ROLES)
 def total(ctx: Context):
-    roles = _present(ctx, CODED_ROLES)
+    roles = present(ctx, CODED_ROLES)
     if not roles:
         yield na("合计行", missing_tables(ctx, CODED_ROLES))
         return
@@ -75,7 +71,7 @@ _SPLITS = (("total", ("basic", "project")), ("total", ("personnel", "public")))
       "Every row: total = basic + project (or personnel + public)",
       optional=CODED_ROLES)
 def basic_project(ctx: Context):
-    roles = [r for r in _present(ctx, CODED_ROLES)
+    roles = [r for r in present(ctx, CODED_ROLES)
              if any(all(c in ctx.frame(r).columns for c in (t, *parts)) for t, parts in _SPLITS)]
     if not roles:
         yield na("合计 = 基本支出 + 项目支出", missing_tables(ctx, CODED_ROLES) + "（或没有相应列）")
@@ -102,12 +98,12 @@ _PROC = ("procurement_small_micro", "procurement_sme", "procurement", "total")
       requires=("expenditure",))
 def procurement(ctx: Context):
     cols = ctx.frame("expenditure").columns
-    present = [c for c in _PROC if c in cols]
-    if len(present) < 2 or "procurement" not in present:
+    chain_cols = [c for c in _PROC if c in cols]
+    if len(chain_cols) < 2 or "procurement" not in chain_cols:
         yield na(f"{ctx.label('expenditure')} 政府采购", "没有政府采购列 / no procurement columns")
         return
     for r in ctx.records("expenditure"):
-        vals = [(c, r.get(c)) for c in present if r.get(c) is not None]
+        vals = [(c, r.get(c)) for c in chain_cols if r.get(c) is not None]
         if len(vals) < 2:
             continue
         bad = [(a, b) for (a, va), (b, vb) in zip(vals, vals[1:]) if va > vb]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from ..codes import normalise_name, parse
 from ._core import COLUMN_LABELS, Context, Fig, Finding, rule, span
 from ._tables import (
-    by_code, children_of, coded_rows, compare_columns, count_finding, kind_row, missing_tables, na, side_rows,
-    total_row,
+    at_most, by_code, children_of, coded_rows, compare_columns, count_finding, current_three_public, economic_table,
+    kind_row, missing_tables, na, side_rows, total_row, year_row,
 )
 
 
@@ -30,12 +30,14 @@ def _summary_fig(ctx: Context, category_keyword: str) -> Fig | None:
 
 def _economic_basic(ctx: Context) -> dict[str, list[dict]] | None:
     """表8 rows by 类 (first three digits) when 表8 covers all basic expenditure of 表3; else None."""
-    if not ctx.has("general_economic"):
+    econ = economic_table(ctx)
+    if econ is None:
         return None
-    rows = coded_rows(ctx, "general_economic")
+    role, col = econ
+    rows = coded_rows(ctx, role)
     if ctx.has("expenditure"):
-        t3, t8 = total_row(ctx, "expenditure"), total_row(ctx, "general_economic")
-        if t3 is None or t8 is None or t3.get("basic") != t8.get("basic"):
+        t3, t8 = total_row(ctx, "expenditure"), total_row(ctx, role)
+        if t3 is None or t8 is None or t3.get("basic") != t8.get(col):
             return None
     index = by_code(rows)
     out: dict[str, list[dict]] = {}
@@ -45,7 +47,8 @@ def _economic_basic(ctx: Context) -> dict[str, list[dict]] | None:
 
 
 def _basic_fig(ctx: Context, rows: list[dict], label: str) -> Fig:
-    figs = [ctx.fig("general_economic", r, "basic") for r in rows]
+    role, col = economic_table(ctx) or ("general_economic", "basic")
+    figs = [ctx.fig(role, r, col) for r in rows]
     figs = [f for f in figs if f is not None]
     if not figs:
         return Fig(0, ctx.factor, (), label)
@@ -67,11 +70,11 @@ def totals(ctx: Context):
         if not ctx.has("summary"):
             yield na(subject, missing_tables(ctx, ("summary",)), lines=f["line"])
             continue
-        sub = kind_row(side_rows(ctx, "summary", side), "subtotal")
+        sub, what_row = year_row(ctx, "summary", side)
         if sub is None:
             yield na(subject, "收支总表没有本年合计行 / no subtotal row", lines=f["line"])
             continue
-        yield ctx.compare(subject, ctx.fig("summary", sub, "amount"), fig)
+        yield ctx.compare(subject.replace(f"本年{what}合计", what_row), ctx.fig("summary", sub, "amount"), fig)
     total = _summary_fig(ctx, "合计")
     if total is not None:
         any_row = True
@@ -305,8 +308,7 @@ def three_public_column(item: str) -> str | None:
       "Each “three public” figure of the prose equals this year's figure in the 三公 table (表9)",
       requires=("three_public", "three_public_table"))
 def three_public(ctx: Context):
-    rows = [r for r in ctx.records("three_public_table") if r.get("kind") == "budget"]
-    current = next((r for r in rows if r.get("year") == ctx.year), rows[-1] if rows else None)
+    current = current_three_public(ctx)
     l9 = ctx.label("three_public_table")
     for it in ctx.records("three_public"):
         col = three_public_column(it["item"] or "")
@@ -318,24 +320,38 @@ def three_public(ctx: Context):
 
 
 @rule("text.operating_cost", "text",
-      "机关运行经费 = 基本支出中的公用经费（名词解释：行政单位用于购买货物和服务的各项资金）",
-      "Office running costs (机关运行经费) equal the public (公用) part of basic expenditure",
-      requires=("facts",), optional=("general_economic", "expenditure_summary", "expenditure"))
+      "机关运行经费 = 基本支出中的公用经费（名词解释：行政单位用于购买货物和服务的各项资金）；"
+      "表中另列机关运行经费时（全国模板表9）：文字 = 表9，且不超过经济分类表的公用经费",
+      "Office running costs (机关运行经费) equal the public (公用) part of basic expenditure; where a table states "
+      "them (national 表9): the prose equals it, and it is at most the economic table's public expenditure",
+      requires=("facts",), optional=("general_economic", "general_basic", "three_public_table",
+                                     "expenditure_summary", "expenditure"))
 def operating_cost(ctx: Context):
     f, fig = _fact_fig(ctx, "operating_cost")
     if fig is None:
         yield na("机关运行经费", "文字部分没有机关运行经费 / no 机关运行经费 stated")
         return
     econ = _economic_basic(ctx)
+    public_rows = [r for k, rs in (econ or {}).items() if k not in ("301", "303") for r in rs]
+    l8 = ctx.label((economic_table(ctx) or ("general_economic",))[0])
+    subject = f"文字 机关运行经费（第 {f['line']} 行）"
+    current = current_three_public(ctx) if ctx.has("three_public_table") else None
+    if current is not None and current.get("operating_costs") is not None:
+        # the table states it: the prose must repeat it; 公用经费 also pays 事业单位, so it only bounds it
+        stated = ctx.fig("three_public_table", current, "operating_costs")
+        yield ctx.compare(f"{subject} = {ctx.label('three_public_table')} 机关运行经费预算数", stated, fig)
+        if econ is not None:
+            yield at_most(ctx, f"{ctx.label('three_public_table')} 机关运行经费 ≤ {l8} 公用经费（基本支出）", stated,
+                          _basic_fig(ctx, public_rows, "公用"),
+                          note="机关运行经费只含行政单位（及参公单位）的公用经费 / administrative units only")
+        return
     note = "按定义机关运行经费是行政单位的公用经费；本部门文字部分把下属事业单位一并计入 / by definition"
     if econ is not None:
-        rows = [r for k, rs in econ.items() if k not in ("301", "303") for r in rs]
-        yield ctx.compare(f"文字 机关运行经费（第 {f['line']} 行）= {ctx.label('general_economic')} 公用经费（基本支出）",
-                          _basic_fig(ctx, rows, "公用"), fig, note=note)
+        yield ctx.compare(f"{subject} = {l8} 公用经费（基本支出）", _basic_fig(ctx, public_rows, "公用"), fig, note=note)
         return
     public = _summary_fig(ctx, "公用")
     if public is not None:
-        yield ctx.compare(f"文字 机关运行经费（第 {f['line']} 行）= 文字 公用支出", public, fig, note=note)
+        yield ctx.compare(f"{subject} = 文字 公用支出", public, fig, note=note)
     else:
         yield na("机关运行经费", "没有可比的公用经费 / nothing to compare with", lines=f["line"])
 

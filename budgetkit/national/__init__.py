@@ -25,7 +25,10 @@ frame (``fen="raise"`` makes them errors instead).
 
 Narrative sections (主要职能, 机构设置, 名词解释, 编制说明, 其他相关情况说明,
 项目经费情况说明) are kept as the ``sections`` frame, and a few stated figures
-(三公 total, 机关运行经费, 政府采购, 绩效目标, vehicles) as ``facts``.
+(收入/支出预算, 三公 total, 机关运行经费, 政府采购, 绩效目标, vehicles) as
+``facts``; the “三公” items and the 政府采购 parts the prose states, when it
+states them, as ``three_public`` and ``procurement`` (the seed's frames of
+those names, so the audit reads both templates alike).
 """
 
 from __future__ import annotations
@@ -129,7 +132,6 @@ def parse(src: SourceText, *, pages: list[int] | None = None, geometry: dict[int
                 file=src.name, table=table_label(required),
             )
     year, department, level, dept_line = _head(src)
-    table_depts = {r.department for r in regions.values() if r.department}
     if department is None:
         department = regions[1].department or regions[3].department
     if department is None:
@@ -138,7 +140,6 @@ def parse(src: SourceText, *, pages: list[int] | None = None, geometry: dict[int
         if r.department and r.department != department:
             raise ctx.error(ParseError, f"编制部门 {r.department!r} differs from the document's department "
                             f"{department!r}", r.label, r.unit_line)
-    del table_depts
     if year is None:
         m = _TITLE_YEAR.search(regions[1].title)
         year = int(m.group(1)) if m else None
@@ -176,6 +177,10 @@ def parse(src: SourceText, *, pages: list[int] | None = None, geometry: dict[int
     sections = _prose.sections(ctx, section_starts, table_lines | skip)
     frames["sections"] = sections
     frames["facts"] = _prose.facts(ctx, sections)
+    for name, build in (("three_public", _prose.three_public), ("procurement", _prose.procurement)):
+        df = build(ctx, sections)
+        if len(df):
+            frames[name] = df
     frames["rounding"] = _tables._frame(
         ctx.rounded, ["table", "title", "line", "page", "column", "printed", "unit", "amount", "difference_fen"])
     warnings = list(ctx.warnings)

@@ -207,7 +207,6 @@ def segment(ctx: Context, skip: set[int]) -> tuple[dict[int, Region], list[int]]
     regions: dict[int, Region] = {}
     if not titles:
         return regions, []
-    stops = sorted({t[0] for t in titles})
     for i, (line, number, cont) in enumerate(titles):
         nxt = titles[i + 1][0] if i + 1 < len(titles) else len(src) + 1
         end = nxt - 1
@@ -236,7 +235,6 @@ def segment(ctx: Context, skip: set[int]) -> tuple[dict[int, Region], list[int]]
         prev.end = chunk.end
         prev.pages |= chunk.pages
     sections = [k for k in range(1, len(src) + 1) if k not in skip and is_section_heading(src.line(k))]
-    del stops
     return regions, sections
 
 
