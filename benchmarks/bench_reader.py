@@ -59,7 +59,7 @@ def main(argv=None) -> int:
         for p in pdfs:
             read(p)
         t_read = time.perf_counter() - t
-        print(f"{'PDF extraction (pdfplumber + geometry)':45s} {pages / t_extract:8.1f} pages/s  "
+        print(f"{'PDF extraction (pypdfium2 + geometry)':45s} {pages / t_extract:8.1f} pages/s  "
               f"({len(pdfs)} PDFs, {pages} pages)")
         print(f"{'PDF read (extraction + parsing)':45s} {pages / t_read:8.1f} pages/s  "
               f"({t_read / len(pdfs):.2f} s per document)")

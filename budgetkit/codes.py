@@ -16,7 +16,8 @@ Well-formed codes that are not in the shipped reference lists still parse
 (``known`` is False, ``name`` is None); :func:`lookup` is the strict variant.
 
 The reference lists (``budgetkit/data/function_codes.csv`` and
-``economic_codes.csv``) carry the current official names (2023 科目) and
+``economic_codes.csv``) carry the official names (2023 科目, plus the 2024–2025 项 the
+Shanghai corpus uses, e.g. ``2010601`` 行政运行) and
 former names (``aliases``), e.g. ``21305`` 巩固脱贫攻坚成果衔接乡村振兴,
 formerly 扶贫.
 

@@ -22,9 +22,13 @@ _WS_RE = re.compile(r"[ \t\u3000\u00a0]+")
 
 def clean_cell(cell: str) -> str:
     """Strip HTML fragments and markers from a cell; fold white space."""
-    cell = _TAG_RE.sub(" ", cell)
+    if not cell:
+        return ""
+    if "<" in cell:
+        cell = _TAG_RE.sub(" ", cell)
     for m in _MARKERS:
-        cell = cell.replace(m, "")
+        if m in cell:
+            cell = cell.replace(m, "")
     return _WS_RE.sub(" ", cell).strip()
 
 

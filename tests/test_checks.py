@@ -680,7 +680,7 @@ def test_completeness_contents_fails():
     frames = good_frames()
     del frames["table2"]
     f = one(rows(make(frames), "completeness.contents"), "表2 收入总表")
-    assert f["status"] == "fail" and "derive_table(b, 2)" in f["note"] and f["lines"] == "12"
+    assert f["status"] == "fail" and "b.derived_table(2)" in f["note"] and f["lines"] == "12"
 
 
 def test_completeness_required_tables_fails():

@@ -2,8 +2,9 @@
 
 Skipped when BUDGETKIT_CORPUS is unset. Expected figures are either quoted
 from the documents (page numbers given) or computed independently: the 合计
-lines are re-read from pdfplumber's plain ``extract_text()`` of the page and
-summed with :class:`decimal.Decimal`, not from budgetkit's geometry reader.
+lines are re-read from PDFium's own plain text of the page (pypdfium2's
+``get_text_range()``: no lines, words or cells of budgetkit's geometry reader)
+and summed with :class:`decimal.Decimal`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import pdfplumber
+import pypdfium2
 import pytest
 
 from budgetkit.reader import read, read_many
@@ -42,16 +43,34 @@ def _yuan(text: str) -> int:
     return int(Decimal(text.replace(",", "")).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def _plain_texts(path: Path) -> list[str]:
+    """Each page's plain text as PDFium's own text layer gives it (one line per line it sees)."""
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        texts = []
+        for page in pdf:
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range().replace("\r\n", "\n"))
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        pdf.close()
+
+
 def _plain_total_line(path: Path, title: str) -> list[int]:
-    """The amounts of the 合计 line that ends the table titled ``title`` (plain text, no geometry)."""
-    with pdfplumber.open(path) as pdf:
-        texts = [p.extract_text() or "" for p in pdf.pages]
+    """The amounts after the 合计 that ends the table titled ``title`` (plain text, no geometry).
+
+    PDFium's plain text sometimes runs a table's rows together into one line,
+    so the amounts are the run of numbers right after 合计, not a whole line.
+    """
+    texts = _plain_texts(path)
     start = next(i for i, t in enumerate(texts) if re.search(r"^\S*" + title + r"$", t, re.M)
                  and "编制部门" in t)
     for t in texts[start:]:
-        for line in t.splitlines():
-            if line.startswith("合计"):
-                return [_yuan(x) for x in line.split()[1:]]
+        m = re.search(r"(?:^|\s)合计((?:[ \t]+\d[\d,]*(?:\.\d+)?)+)", t)
+        if m:
+            return [_yuan(x) for x in m.group(1).split()]
     raise AssertionError(f"no 合计 line after {title}")
 
 

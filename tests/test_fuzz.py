@@ -21,7 +21,8 @@ Contract asserted for every example:
    表2 财政拨款 = 表5 + 表6 + 表7 per code; 表8 合计 = 表5 基本支出; 表1/表4
    totals agree with 表3 and their classes with 表3's 类 rows; 表4's
    expenditure columns sum across and down; the 三公 total
-   = its parts; and every table the contents list promises is published.
+   = its parts; 表9's 机关运行经费 = the prose's (audit rule
+   ``text.operating_cost``); and every table the contents list promises is published.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from budgetkit import checks
 from budgetkit.errors import BudgetkitError, TemplateError
 from budgetkit.reader import read_text
 from test_national import NATIONAL_DOC
@@ -166,6 +168,10 @@ def reconcile(b) -> list[str]:
             for c in ("general_budget", "gov_fund", "state_capital"):
                 if len(total_row) != 1 or items[c].sum() != total_row[c].iloc[0]:
                     problems.append(f"表4 {c}: items do not sum to 支出总计")
+    # stand-alone figures of 表9 that only the prose restates: the audit's rules compare them
+    audit = checks.run(b, "text.operating_cost")
+    for r in audit[audit["status"] == "fail"].itertuples():
+        problems.append(f"{r.rule}: {r.subject}")
     t9 = b.table(9)
     if len(t9) != 1:
         problems.append("表9 has no row")

@@ -88,6 +88,158 @@ def test_pdf_geometry_places_amount_in_its_cell(tmp_path):
     assert doc.page_count == 1 and all(pg == 1 for pg in doc.line_pages)
 
 
+# ---- hand-written PDFs: drawing operators that matplotlib does not produce
+
+GRID_ROWS = [["code", "name", "total", "basic", "project"],
+             ["2011301", "run", "9,389,913.00", "9,389,913.00", ""],
+             ["2011302", "admin", "4,545,000.00", "", "4,545,000.00"]]
+GRID_LINES = ["code\tname\ttotal\tbasic\tproject",
+              "2011301\trun\t9,389,913.00\t9,389,913.00\t",
+              "2011302\tadmin\t4,545,000.00\t\t4,545,000.00"]
+XS = [x for x, _ in COLS] + [COLS[-1][1]]
+TOP, BOTTOM = 500, 500 - 20 * len(GRID_ROWS)  # PDF user space (y up)
+
+
+def _grid_text() -> str:
+    """Content-stream text of GRID_ROWS (Helvetica 10 pt), one row every 20 pt, left in each cell."""
+    out = ""
+    for i, row in enumerate(GRID_ROWS):
+        for (x0, _), s in zip(COLS, row):
+            if s:
+                out += f"BT /F1 10 Tf 1 0 0 1 {x0 + 4} {TOP - 20 * i - 14} Tm ({s}) Tj ET\n"
+    return out
+
+
+def write_pdf(path, pages: list[dict], encrypt: bool = False) -> None:
+    """A PDF written by hand (Helvetica as /F1).
+
+    Each page is a dict: ``content`` (its content stream), optional ``rotate``,
+    ``media`` (MediaBox) and ``forms`` ({name: (matrix, content)}: Form XObjects).
+    """
+    objs: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objs.append(body)
+        return len(objs)
+
+    def stream(head: str, data: str) -> bytes:
+        raw = data.encode("latin-1")
+        return f"<< {head} /Length {len(raw)} >>\nstream\n".encode() + raw + b"\nendstream"
+
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    res = f"/Resources << /Font << /F1 {font} 0 R >> >>"
+
+    def form(matrix, data: str) -> int:
+        head = f"/Type /XObject /Subtype /Form /BBox [0 0 2000 2000] /Matrix [{' '.join(map(str, matrix))}] {res}"
+        return add(stream(head, data))
+
+    tree = add(b"")  # the page tree, filled in below
+    kids = []
+    for page in pages:
+        forms = " ".join(f"/{name} {form(m, data)} 0 R" for name, (m, data) in page.get("forms", {}).items())
+        content = add(stream("", page["content"]))
+        media = " ".join(map(str, page.get("media", (0, 0, W, H))))
+        kids.append(add(f"<< /Type /Page /Parent {tree} 0 R /Contents {content} 0 R /MediaBox [{media}] "
+                        f"/Rotate {page.get('rotate', 0)} /Resources << /Font << /F1 {font} 0 R >> "
+                        f"/XObject << {forms} >> >> >>".encode()))
+    objs[tree - 1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode()
+    root = add(f"<< /Type /Catalog /Pages {tree} 0 R >>".encode())
+    trailer = f"/Root {root} 0 R"
+    if encrypt:  # the standard security handler with a user password that is not empty
+        enc = add(f"<< /Filter /Standard /V 1 /R 2 /Length 40 /P -4 /O <{'11' * 32}> /U <{'22' * 32}> >>".encode())
+        trailer += f" /Encrypt {enc} 0 R"
+        trailer += f" /ID [<{'ab' * 16}> <{'ab' * 16}>]"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} {trailer} >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
+
+
+def _table_lines(doc) -> list[str]:
+    return [ln for ln in doc.text.splitlines() if "\t" in ln]
+
+
+def test_pdf_rules_from_one_path_holding_the_grid(tmp_path):
+    """A single stroked path object with every vertical and horizontal line of the table."""
+    grid = " ".join(f"{x} {TOP} m {x} {BOTTOM} l" for x in XS)
+    grid += " " + " ".join(f"{XS[0]} {y} m {XS[-1]} {y} l" for y in range(BOTTOM, TOP + 1, 20))
+    p = tmp_path / "onepath.pdf"
+    write_pdf(p, [{"content": _grid_text() + f"0.5 w {grid} S\n"}])
+    doc = bkpdf.extract(p)
+    assert _table_lines(doc) == GRID_LINES
+    assert [round(r.x, 1) for r in doc.pages[0].rules] == XS
+    assert all((round(r.top), round(r.bottom)) == (H - TOP, H - BOTTOM) for r in doc.pages[0].rules)
+
+
+@pytest.mark.parametrize("kind", ["thin filled rectangles", "stroked cell boxes", "2-point curves"])
+def test_pdf_rules_inside_a_form_xobject(tmp_path, kind):
+    """Rules drawn inside a Form XObject (its /Matrix and the cm before Do both apply), text outside it."""
+    if kind == "thin filled rectangles":
+        drawing = " ".join(f"{(x - 0.5) / 2} {BOTTOM / 2 - 5} 0.5 {(TOP - BOTTOM) / 2} re" for x in XS) + " f"
+    elif kind == "stroked cell boxes":
+        drawing = "0.25 w " + " ".join(f"{a / 2} {y / 2 - 5} {(b - a) / 2} 10 re"
+                                       for a, b in zip(XS, XS[1:]) for y in range(BOTTOM, TOP, 20)) + " S"
+    else:
+        drawing = " ".join(f"{x / 2} {TOP / 2 - 5} m {x / 2} {TOP / 2 - 10} {x / 2} {BOTTOM / 2} {x / 2} {BOTTOM / 2 - 5} c"
+                           for x in XS) + " S"
+    # form space ×2 by its /Matrix, then moved up 10 pt by the cm
+    page = {"content": _grid_text() + "q 1 0 0 1 0 10 cm /Fm1 Do Q\n", "forms": {"Fm1": ((2, 0, 0, 2, 0, 0), drawing)}}
+    p = tmp_path / "form.pdf"
+    write_pdf(p, [page])
+    doc = bkpdf.extract(p)
+    assert _table_lines(doc) == GRID_LINES
+    assert [round(r.x) for r in doc.pages[0].rules] == XS
+
+
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+def test_pdf_rotated_page_reads_as_shown(tmp_path, rotate):
+    """A landscape table on a /Rotate page, drawn turned so that it reads upright as shown."""
+    grid = "0.5 w " + " ".join(f"{x} {TOP} m {x} {BOTTOM} l" for x in XS) + " S\n"
+    turn = {90: f"0 1 -1 0 {H} 0", 180: f"-1 0 0 -1 {W} {H}", 270: f"0 -1 1 0 0 {W}"}[rotate]
+    media = (0, 0, H, W) if rotate in (90, 270) else (0, 0, W, H)
+    # plus text drawn unturned: vertical (or upside down) as shown, and left out
+    # as pdfplumber did — except upside down, which pdfminer calls upright too
+    stray = "BT /F1 10 Tf 1 0 0 1 20 20 Tm (stray) Tj ET\n" if rotate != 180 else ""
+    p = tmp_path / f"rot{rotate}.pdf"
+    write_pdf(p, [{"content": f"q {turn} cm\n" + _grid_text() + grid + "Q\n" + stray, "rotate": rotate, "media": media}])
+    doc = bkpdf.extract(p)
+    assert (doc.pages[0].width, doc.pages[0].height) == (W, H)
+    assert doc.text.splitlines() == GRID_LINES
+    assert [round(r.x, 1) for r in doc.pages[0].rules] == XS
+
+
+def test_pdf_blank_text_keeps_its_line(tmp_path):
+    """Text objects of spaces only (pdfium's text page drops them) still make an empty printed line."""
+    text = "BT /F1 10 Tf 1 0 0 1 50 500 Tm (first) Tj ET\n"
+    text += "BT /F1 10 Tf 1 0 0 1 50 480 Tm (   ) Tj ET BT /F1 10 Tf 1 0 0 1 70 480 Tm ( ) Tj ET\n"
+    text += "BT /F1 10 Tf 1 0 0 1 50 460 Tm (two) Tj ET BT /F1 10 Tf 1 0 0 1 70 460 Tm (   ) Tj ET "
+    text += "BT /F1 10 Tf 1 0 0 1 80 460 Tm (words) Tj ET\n"
+    p = tmp_path / "blank.pdf"
+    write_pdf(p, [{"content": text}])
+    doc = bkpdf.extract(p)
+    assert doc.text == "first\n\ntwo words\n"
+
+
+def test_pdf_errors_encrypted_and_no_pages(tmp_path):
+    p = tmp_path / "locked.pdf"
+    write_pdf(p, [{"content": _grid_text()}], encrypt=True)
+    with pytest.raises(TemplateError, match="encrypted") as ei:
+        bkpdf.extract(p)
+    assert ei.value.file == str(p)
+    write_pdf(p, [{"content": _grid_text()}])
+    assert "2011301 run 9,389,913.00 9,389,913.00" in bkpdf.extract(p).text  # the same file unlocked reads
+    empty = tmp_path / "empty.pdf"
+    write_pdf(empty, [])
+    with pytest.raises(TemplateError, match="no pages"):
+        bkpdf.extract(empty)
+
+
 def _national_pdf_items(ruled: bool) -> list[list[tuple]]:
     """The national document's 表1 and 表3 (two pages) drawn at known positions."""
     p1 = [("text", 300, 60, "2025年部门财务收支预算总表", "left"),

@@ -43,7 +43,7 @@ def _derivable_note(ctx: Context, role: str) -> str | None:
         return None
     ref = ctx.ref(role)
     arg = ref.number if ref is not None else repr(role)
-    return f"可由{src.full_label}（{d.column}）派生：budgetkit.derive.derive_table(b, {arg}) / derivable"
+    return f"可由{src.full_label}（{d.column}）派生：b.derived_table({arg}) / derivable"
 
 
 def _contents_lines(ctx: Context) -> dict[int, int]:
@@ -102,7 +102,7 @@ def required_tables(ctx: Context):
                     subject=name, status="ok", expected_text="公开",
                     actual_text=f"包含在{econ.full_label}的基本支出列中",
                     note=f"没有单独成表，但{econ.full_label}按经济分类款级列出了基本支出，内容已公开；"
-                         f"可用 budgetkit.derive.derive_table(b, 'general_basic') 单独取出 / published as a column")
+                         f"可用 b.derived_table('general_basic') 单独取出 / published as a column")
                 continue
         derivable = _derivable_note(ctx, role)
         listed = f"目录列为{ref.full_label}，但" if ref is not None else ""
