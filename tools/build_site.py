@@ -277,6 +277,7 @@ def execute(page: Page, workdir: Path, timeout: int = 600) -> None:
         timeout=timeout,
         record_timing=False,
         store_widget_state=True,
+        coalesce_streams=True,  # one stream output per cell and stream, however stdout was flushed
         resources={"metadata": {"path": str(workdir)}},
     ).execute()
     page.seconds = time.perf_counter() - start

@@ -30,6 +30,7 @@ def execute(path: Path) -> float:
         timeout=600,
         record_timing=False,
         store_widget_state=False,
+        coalesce_streams=True,  # one stream output per cell and stream, however stdout was flushed
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
     elapsed = time.perf_counter() - start
