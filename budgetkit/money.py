@@ -55,6 +55,9 @@ def to_decimal(text: str) -> Decimal:
     norm = normalise_number_text(text)
     if not _AMOUNT_RE.match(norm):
         raise AmountError(f"not an amount: {text!r}")
+    if "," in norm and norm.lstrip("-").startswith("0"):
+        # "0,800,000.00": thousands separators after a leading 0 are a misprint, not 800,000
+        raise AmountError(f"not an amount: {text!r} (a number with thousands separators cannot start with 0)")
     try:
         return Decimal(norm.replace(",", ""))
     except InvalidOperation as exc:  # pragma: no cover - regex guards this

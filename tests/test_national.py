@@ -448,6 +448,15 @@ def test_prose_frames_for_the_audit(budget):
     assert proc[["category", "amount"]].values.tolist() == [["合计", 200_000]]
 
 
+def test_an_unreadable_prose_amount_is_reported_not_dropped_silently():
+    line = line_of("2025年示例区示例局财政拨款的机关运行经费预算为10.00万元。")
+    doc = NATIONAL_DOC.replace("机关运行经费预算为10.00万元", "机关运行经费预算为1,,0.00万元")
+    b = read_text(doc, name="doc.txt")
+    assert "operating_costs" not in set(b.frame("facts")["key"])
+    [warning] = [w for w in b.meta["warnings"] if "1,,0.00" in w]
+    assert warning.startswith("doc.txt, 说明“") and f"line {line}" in warning and "left out" in warning
+
+
 def test_checks_map_the_national_tables_to_their_roles(budget):
     from budgetkit import checks
 

@@ -71,9 +71,8 @@ def facts(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
             m = re.search(pattern, flat)
             if not m or any(r["key"] == key for r in records):
                 continue
-            try:
-                amount = parse_amount(m.group(1), m.group(2))
-            except AmountError:
+            amount = _amount(ctx, sec, m.group(1), m.group(2), label)
+            if amount is None:
                 continue
             line = _line_of(ctx, sec, m.group(1), after=m.group(0)[: m.start(1) - m.start(0)][-4:])
             records.append({"key": key, "label": label, "value": m.group(1), "amount": amount,
@@ -111,9 +110,8 @@ def three_public(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
         part = part[: stop.start()] if stop else part
         for m in _THREE_PUBLIC_ITEM.finditer(part):
             item = re.sub(r"^[（(][一二三四五六七八九十]+[）)]|预算数为$", "", m.group(1))
-            try:
-                amount = parse_amount(m.group(2), m.group(3))
-            except AmountError:
+            amount = _amount(ctx, sec, m.group(2), m.group(3), item)
+            if amount is None:
                 continue
             after = re.split(r"[。；;]", part[m.end():], maxsplit=1)[0].lstrip("，,。")
             change = re.split(r"[，,]", after, maxsplit=1)[0]
@@ -134,9 +132,8 @@ def procurement(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
             category = m.group("category") or "合计"
             if any(r["category"] == category for r in records):
                 continue
-            try:
-                amount = parse_amount(m.group(2), m.group(3))
-            except AmountError:
+            amount = _amount(ctx, sec, m.group(2), m.group(3), f"政府采购预算（{category}）")
+            if amount is None:
                 continue
             line = _line_of(ctx, sec, m.group(2), after="政府采购")
             records.append({"category": category, "amount": amount, "value": m.group(2), "unit": m.group(3),
@@ -144,6 +141,16 @@ def procurement(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
         if records:
             break
     return _frame(records, ["category", "amount", "value", "unit", "line", "line_end"], money=("amount",))
+
+
+def _amount(ctx: Context, sec, value: str, unit: str, what: str) -> int | None:
+    """``value`` in ``unit`` as exact 元; None, with a warning naming the line, when it is not an amount."""
+    try:
+        return parse_amount(value, unit)
+    except AmountError:
+        ctx.warn(f"说明“{sec.heading}”", _line_of(ctx, sec, value),
+                 f"{what}: “{value}{unit}” cannot be read as an amount; this figure is left out")
+        return None
 
 
 def _line_of(ctx: Context, sec, needle: str, after: str | None = None) -> int:
