@@ -457,6 +457,38 @@ def test_an_unreadable_prose_amount_is_reported_not_dropped_silently():
     assert warning.startswith("doc.txt, 说明“") and f"line {line}" in warning and "left out" in warning
 
 
+STATED_CHANGES = (
+    "1. “一般公共服务支出（类）商贸事务（款）一般行政管理事务（项）”50.00万元，主要用于示例。2024年当年预算执行数为"
+    "\n40.00万元，2025年预算安排50.00万元，比2024年预算执行数增加25.00%。主要原因是：示例。\n"
+    "2. “社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本养老保险缴费支出（项）”30.00万元。"
+    "2024年当年预算执行数为40.00万元，2025年预算安排30.00万元，比2024年预算执行数减少20.00%。\n"
+    "财政拨款收入180.00万元，比2024年预算增加30.00万元；政府性基金拨款支出预算0万元，与2024年预算持平。\n"
+)
+
+
+def test_stated_changes_are_parsed_and_recomputed():
+    from budgetkit import checks
+
+    b = read_text(NATIONAL_DOC + STATED_CHANGES, name="doc.txt")
+    st = b.frame("statements")
+    lines = (NATIONAL_DOC + STATED_CHANGES).split("\n")
+    first = 1 + next(i for i, line in enumerate(lines) if line.startswith("1. “一般公共服务支出"))
+    assert st[["subject", "prior_amount", "amount", "change_pct", "line", "line_end"]].values.tolist()[:2] == [
+        ["一般行政管理事务", 400_000, 500_000, 25.0, first, first + 1],
+        ["机关事业单位基本养老保险缴费支出", 400_000, 300_000, -20.0, first + 2, first + 2],
+    ]
+    report = checks.run(b, "change.recompute").set_index("subject")
+    # (50 − 40) / 40 = +25% as stated; (30 − 40) / 40 = −25%, not the stated −20%
+    assert report.filter(like="一般行政管理事务", axis=0)["status"].tolist() == ["ok"]
+    bad = report.filter(like="养老保险", axis=0).iloc[0]
+    assert bad["status"] == "fail" and bad["expected_text"].startswith("−25.00000%") and bad["actual_text"] == "减少20.00%"
+    # an amount with its change only: the prior (180 − 30 = 150 万元) is implied, nothing to recompute
+    implied = report.filter(like="财政拨款收入", axis=0).iloc[0]
+    assert implied["status"] == "not_applicable" and "隐含上年数 1,500,000 元" in implied["note"]
+    zero = report.filter(like="政府性基金拨款支出", axis=0).iloc[0]
+    assert zero["status"] == "not_applicable" and "隐含上年数 0 元" in zero["note"]
+
+
 def test_checks_map_the_national_tables_to_their_roles(budget):
     from budgetkit import checks
 

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
+from ..money import UNIT_FACTORS
 from ._core import Context, Fig, Finding, fmt_pct, pct_interval, pct_status, round_half_up, rule, span, worst
 from ._tables import na, neg
 from .text import three_public_column
@@ -29,11 +30,26 @@ def stated_pct(text: str | None, value: float | None) -> tuple[Decimal, int] | N
     return (-d if value < 0 else d), decimals
 
 
+def _factor(ctx: Context, s: dict) -> int:
+    """元 per unit of the statement's printed figures (its ``unit`` when it has one, else the document's)."""
+    return UNIT_FACTORS.get(str(s.get("unit") or ""), ctx.factor)
+
+
 def _change_unit(ctx: Context, s: dict) -> int:
     m = _CHANGE_RE.search(s.get("change_text") or "")
     if m:
-        return ctx.unit_of_text(m.group(1), s.get("change"))
-    return ctx.unit_of(s.get("change"))
+        return ctx.unit_of_text(m.group(1), s.get("change"), _factor(ctx, s))
+    return ctx.unit_of(s.get("change"), _factor(ctx, s))
+
+
+def _stated_prior(ctx: Context, s: dict) -> Fig | None:
+    """Last year's amount when the statement itself prints it (``prior_text``, e.g. 2023年当年预算执行数为60.13万元)."""
+    text = s.get("prior_text")
+    if text is None or s.get("prior_amount") is None:
+        return None
+    lines = span((s["line"], s.get("line_end") or s["line"]))
+    return Fig(int(s["prior_amount"]), ctx.unit_of_text(text, s["prior_amount"], _factor(ctx, s)), lines,
+               f"文中上年数 {s.get('baseline') or ''}".strip())
 
 
 def _published_prior(ctx: Context, s: dict) -> Fig | None:
@@ -106,9 +122,11 @@ def recompute(ctx: Context):
             yield na(subject, f"{base}；只给出增减额 {ctx.money(change)}，没有本年数，无法复算。{_comparable(ctx, s)}",
                      lines)
             continue
-        a = Fig(amount, ctx.unit_of(amount), span(lines), "本年")
+        a_unit = (ctx.unit_of_text(s["amount_text"], amount, _factor(ctx, s)) if s.get("amount_text")
+                  else ctx.unit_of(amount))
+        a = Fig(amount, a_unit, span(lines), "本年")
         c = Fig(change, _change_unit(ctx, s), span(lines), "增减") if change is not None else None
-        prior = _published_prior(ctx, s)
+        prior = _published_prior(ctx, s) or _stated_prior(ctx, s)
         statuses, notes = [], [base]
         expected = actual = None
         exp_text = act_text = None

@@ -177,7 +177,8 @@ def parse(src: SourceText, *, pages: list[int] | None = None, geometry: dict[int
     sections = _prose.sections(ctx, section_starts, table_lines | skip)
     frames["sections"] = sections
     frames["facts"] = _prose.facts(ctx, sections)
-    for name, build in (("three_public", _prose.three_public), ("procurement", _prose.procurement)):
+    for name, build in (("three_public", _prose.three_public), ("procurement", _prose.procurement),
+                        ("statements", _prose.statements)):
         df = build(ctx, sections)
         if len(df):
             frames[name] = df

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from typing import Callable
 
 import pandas as pd
 
@@ -123,6 +125,77 @@ def three_public(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
     return _frame(records, ["item", "amount", "value", "unit", "change_text", "line", "line_end"], money=("amount",))
 
 
+_NUM = r"[\d,]+(?:\.\d+)?"
+#: "2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年预算执行数减少57.14%"
+_STATED_BOTH = re.compile(
+    rf"(?P<py>\d{{4}})年(?:当年)?预算执行数为(?P<prior>{_NUM})(?P<pu>万元|元)，\d{{4}}年预算安排(?P<amount>{_NUM})(?P<au>万元|元)，"
+    rf"(?P<text>(?:比|较|与)(?P<base>(?P=py)年预算执行数)(?:(?P<dir>增加|减少|增长|下降)(?P<pct>{_NUM})%|持平))")
+#: "财政拨款收入37,151.47万元，比2024年预算执行数增加24,558.18万元" / "…0.00万元，比2023年预算持平"
+_STATED_CHANGE = re.compile(
+    rf"(?P<subject>[^，。；：:]{{2,40}}?)(?:预算数?)?为?(?P<amount>{_NUM})(?P<au>万元|元)，"
+    rf"(?P<text>(?:比|较|与)(?P<base>\d{{4}}年预算(?:执行数)?)(?:(?P<dir>增加|减少)(?P<change>{_NUM})(?P<cu>万元|元)|持平))")
+_ITEM_NAME = re.compile(r"“([^”]*)”")
+_STATEMENT_COLUMNS = ["part", "kind", "subject", "subject_text", "project_no", "amount", "amount_text", "unit",
+                      "baseline", "change", "change_pct", "change_pct_text", "change_text", "prior_amount",
+                      "prior_text", "line", "line_end"]
+
+
+def statements(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
+    """Year-on-year changes the prose states, as the seed's ``statements`` frame (for ``change.recompute``).
+
+    Two forms of the national template: an amount with its change
+    (``财政拨款收入37,151.47万元，比2024年预算执行数增加24,558.18万元``: the prior
+    is implied, ``prior_amount`` stays empty) and, per expenditure item, both
+    amounts with a rate (``2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，
+    比2023年预算执行数减少57.14%``: ``prior_amount``/``prior_text`` as printed).
+    ``amount_text``/``prior_text`` keep the printed numbers and ``unit`` their
+    unit, so the audit knows their precision. An amount that is not a number
+    is a warning, as in :func:`facts`.
+    """
+    records = []
+    for sec in secs.itertuples():
+        text, line_at = _joined(ctx, sec)
+        taken: list[tuple[int, int]] = []
+        for m in _STATED_BOTH.finditer(text):
+            amount = _amount(ctx, sec, m.group("amount"), m.group("au"), "预算安排")
+            prior = _amount(ctx, sec, m.group("prior"), m.group("pu"), "预算执行数")
+            if amount is None or prior is None:
+                continue
+            quoted = _ITEM_NAME.findall(text[: m.start()])
+            subject_text = quoted[-1] if quoted else None
+            subject = re.split(r"[）)]", subject_text.rstrip("（项）(项)"))[-1] if subject_text else "预算安排"
+            sign = -1 if m.group("dir") in ("减少", "下降") else 1
+            pct = None if m.group("pct") is None else sign * float(m.group("pct"))
+            pct_text = f"{m.group('dir')}{m.group('pct')}%" if m.group("pct") else "持平"
+            line, line_end = line_at(m.start()), line_at(m.end() - 1)
+            records.append({"part": sec.heading, "kind": "comparison", "subject": subject, "subject_text": subject_text,
+                            "amount": amount, "amount_text": m.group("amount"), "unit": m.group("au"),
+                            "baseline": m.group("base"), "change": 0 if pct_text == "持平" else None,
+                            "change_pct": 0.0 if pct_text == "持平" else pct, "change_pct_text": pct_text,
+                            "change_text": m.group("text"), "prior_amount": prior, "prior_text": m.group("prior"),
+                            "line": line, "line_end": line_end})
+            taken.append(m.span())
+        for m in _STATED_CHANGE.finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            amount = _amount(ctx, sec, m.group("amount"), m.group("au"), m.group("subject"))
+            change = 0 if m.group("change") is None else _amount(ctx, sec, m.group("change"), m.group("cu"), "增减额")
+            if amount is None or change is None:
+                continue
+            if m.group("dir") == "减少":
+                change = -change
+            subject = _subject(m.group("subject"))
+            line, line_end = line_at(m.start()), line_at(m.end() - 1)
+            records.append({"part": sec.heading, "kind": "comparison", "subject": subject,
+                            "subject_text": m.group("subject"), "amount": amount, "amount_text": m.group("amount"),
+                            "unit": m.group("au"), "baseline": m.group("base"), "change": change,
+                            "change_text": m.group("text"), "line": line, "line_end": line_end})
+    df = _frame(records, _STATEMENT_COLUMNS, money=("amount", "change", "prior_amount"))
+    df["change_pct"] = pd.array([r.get("change_pct") for r in records], dtype="Float64")
+    df["project_no"] = pd.array([None] * len(records), dtype="Int64")
+    return df
+
+
 def procurement(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
     """政府采购预算 and its 货物 / 工程 / 服务 parts (the seed's ``procurement`` columns): category, amount, line."""
     records = []
@@ -151,6 +224,36 @@ def _amount(ctx: Context, sec, value: str, unit: str, what: str) -> int | None:
         ctx.warn(f"说明“{sec.heading}”", _line_of(ctx, sec, value),
                  f"{what}: “{value}{unit}” cannot be read as an amount; this figure is left out")
         return None
+
+
+def _joined(ctx: Context, sec) -> tuple[str, Callable[[int], int]]:
+    """A section's text with its lines joined (as in :func:`sections`), and offset → source line."""
+    starts: list[int] = []
+    numbers: list[int] = []
+    parts: list[str] = []
+    at = 0
+    for n in range(int(sec.line) + 1, int(sec.line_end) + 1):
+        raw = ctx.src.line(n)
+        if raw.startswith(PAGE_BREAK):
+            continue
+        part = clean_cell(raw.replace("\t", " "))
+        if part:
+            starts.append(at)
+            numbers.append(n)
+            parts.append(part)
+            at += len(part)
+
+    def line_at(offset: int) -> int:
+        return numbers[max(0, bisect_right(starts, offset) - 1)] if numbers else int(sec.line)
+
+    return "".join(parts), line_at
+
+
+def _subject(printed: str) -> str:
+    """What a change statement is about: ``（一）因公出国（境）费`` → ``因公出国（境）费``, without a heading before it."""
+    text = re.split(r"说明|其中|中(?=[\u4e00-\u9fff]{2,}拨款)", printed)[-1]
+    text = re.sub(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]|^\d{4}年", "", text.strip("，, "))
+    return text or printed
 
 
 def _line_of(ctx: Context, sec, needle: str, after: str | None = None) -> int:
