@@ -207,6 +207,10 @@ def good_frames() -> dict[str, pd.DataFrame]:
     f["glossary"] = pd.DataFrame([{"no": 1, "term": "基本支出", "definition": "…", "line": 70, "line_end": 70}])
     f["project_goals"] = pd.DataFrame([{"name": "甲项目", "amount": wan(50), "goal": "完成甲。", "project_no": 1,
                                         "line": 60, "line_end": 60}])
+    # the national template's item-by-item prose: “类（类）款（款）项（项）”金额 (表3's 2011302 is 40 万元)
+    f["items"] = pd.DataFrame([{"item": "一般公共服务支出（类）商贸事务（款）一般行政管理事务（项）",
+                                "class_name": "一般公共服务支出", "kuan_name": "商贸事务", "xiang_name": "一般行政管理事务",
+                                "amount": wan(40), "value": "40.00", "unit": "万元", "line": 40, "line_end": 40}])
     return f
 
 
@@ -1113,3 +1117,54 @@ def test_a_correctly_rounded_percentage_is_never_a_failure(prior, change, unit, 
     if iv is None:
         return
     assert _core.pct_status(exact, iv, stated, decimals) in ("ok", "rounding")
+
+
+# ---------------------------------------------------------------------------
+# text.items (national template: the prose's item-by-item amounts)
+# ---------------------------------------------------------------------------
+
+def _items_report(frames):
+    return checks.run(make(frames), "text.items")
+
+
+def test_text_items_passes_and_names_the_code():
+    [f] = _items_report(good_frames()).to_dict("records")
+    # 40.00 万元 (line 40) = 表3 2011302 一般行政管理事务 40 万元, found by its 类/款/项 names
+    assert f["status"] == "ok" and "2011302" in f["subject"] and f["expected"] == f["actual"] == wan(40)
+
+
+def test_text_items_fails():
+    frames = good_frames()
+    frames = tweak(frames, "items", {"line": 40}, amount=wan(41), value="41.00")
+    [f] = _items_report(frames).to_dict("records")
+    assert (f["status"], f["expected"], f["actual"]) == ("fail", wan(40), wan(41))   # 1 万元 apart
+    # the item's change statement repeats another amount: 2023 执行数 30.00, 预算安排 42.00 (the item says 40.00)
+    frames = good_frames()
+    frames["statements"] = pd.concat([frames["statements"], pd.DataFrame([{
+        **_st("编制说明", "comparison", "一般行政管理事务", None, 42, "2022年预算执行数", None, 40.0, "增加40.00%",
+              "比2022年预算执行数增加40.00%", 41),
+        "subject_text": frames["items"]["item"].iloc[0], "amount_text": "42.00", "unit": "万元",
+        "prior_amount": wan(30), "prior_text": "30.00"}])], ignore_index=True)
+    report = _items_report(frames)
+    assert report["status"].tolist() == ["ok", "fail"]
+    repeat = report.iloc[1]
+    assert "预算安排" in repeat["subject"] and (repeat["expected"], repeat["actual"]) == (wan(40), wan(42))
+
+
+def test_text_items_truncation_is_rounding_and_said_so():
+    # the prose prints 877,080 元 as 87.70 万元 (cut, not rounded to 87.71): 80 元 apart, under one printed unit
+    frames = good_frames()
+    frames = tweak(frames, "table3", {"code": "2011302"}, total=877_080)
+    frames = tweak(frames, "items", {"line": 40}, amount=877_000, value="87.70")
+    [f] = _items_report(frames).to_dict("records")
+    assert f["status"] == "rounding" and "截尾" in f["note"] and f["actual"] - f["expected"] == -80
+    # rounded the other way (87.71 for 877,080 would be right; 87.69 is neither rounding nor cutting)
+    frames = tweak(frames, "items", {"line": 40}, amount=876_900, value="87.69")
+    assert _items_report(frames)["status"].tolist() == ["fail"]
+
+
+def test_text_items_unknown_name_is_not_applicable():
+    frames = good_frames()
+    frames = tweak(frames, "items", {"line": 40}, xiang_name="不存在的项")
+    [f] = _items_report(frames).to_dict("records")
+    assert f["status"] == "not_applicable" and "找不到" in f["note"]

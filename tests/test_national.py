@@ -487,6 +487,14 @@ def test_stated_changes_are_parsed_and_recomputed():
     assert implied["status"] == "not_applicable" and "隐含上年数 1,500,000 元" in implied["note"]
     zero = report.filter(like="政府性基金拨款支出", axis=0).iloc[0]
     assert zero["status"] == "not_applicable" and "隐含上年数 0 元" in zero["note"]
+    # the items: 50.00 万元 = 表3 2011302 500,000.00 元, 30.00 万元 = 2080505 300,000.00 元; 预算安排 repeats them
+    it = b.frame("items")
+    assert it[["class_name", "kuan_name", "xiang_name", "amount", "line"]].values.tolist() == [
+        ["一般公共服务支出", "商贸事务", "一般行政管理事务", 500_000, first],
+        ["社会保障和就业支出", "行政事业单位养老支出", "机关事业单位基本养老保险缴费支出", 300_000, first + 2]]
+    assert checks.run(b, "text.items")["status"].tolist() == ["ok", "ok", "ok", "ok"]
+    wrong = read_text(NATIONAL_DOC + STATED_CHANGES.replace("”50.00万元", "”55.00万元"), name="doc.txt")
+    assert checks.run(wrong, "text.items")["status"].tolist() == ["fail", "fail", "ok", "ok"]
 
 
 def test_checks_map_the_national_tables_to_their_roles(budget):

@@ -111,6 +111,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "staffing": ("unit", "kind", "authorised", "actual", "line"),
     "special_funds": ("project_no", "amount", "change", "line"),
     "three_public": ("item", "amount", "line"),
+    "items": ("item", "class_name", "amount", "line"),
     "project_goals": ("name", "amount", "goal", "line"),
 }
 

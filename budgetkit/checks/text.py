@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..codes import normalise_name, parse
 from ._core import COLUMN_LABELS, Context, Fig, Finding, rule, span
 from ._tables import (
@@ -301,6 +303,62 @@ def three_public_column(item: str) -> str | None:
         if keyword in item:
             return col
     return None
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Names equal once normalised; 其它 and 其他 are the same word."""
+    return normalise_name(a).replace("其它", "其他") == normalise_name(b).replace("其它", "其他")
+
+
+def _row_by_names(rows: list[dict], names: list[str | None]) -> dict | None:
+    """The coded row reached by following 类 → 款 → 项 names down the code tree."""
+    row = None
+    for level, name in enumerate(names, start=1):
+        if not name:
+            break
+        prefix = row["code"] if row is not None else ""
+        row = next((r for r in rows if r.get("level") == level and str(r["code"]).startswith(prefix)
+                    and _same_name(r.get("name") or "", name)), None)
+        if row is None:
+            return None
+    return row
+
+
+def _truncated(finding: Finding, unit: int) -> Finding:
+    """A ``fail`` that is the table's figure cut (not rounded) to the prose's last digit: ``rounding``, said so."""
+    e, a = finding.expected, finding.actual
+    if finding.status != "fail" or e is None or a is None or unit <= 1 or abs(e) // unit * unit != abs(a) \
+            or (e < 0) != (a < 0):
+        return finding
+    note = (f"差额 {a - e:,} 元：文字把 {e:,} 元截尾（舍去）到 {unit:,} 元，而不是四舍五入 / "
+            "truncated to the printed digit, not rounded")
+    return replace(finding, status="rounding", note=note)
+
+
+@rule("text.items", "text",
+      "文字逐项说明的支出金额 = 支出总表中同名科目（按类、款、项名称找到编码）；该项增减说明中的“预算安排”金额 = 该项金额",
+      "Each expenditure item the prose describes by its 类/款/项 names equals that line of the expenditure table; "
+      "the amount its change statement repeats equals it too",
+      requires=("items", "expenditure"), optional=("statements",))
+def items(ctx: Context):
+    rows = coded_rows(ctx, "expenditure")
+    l3 = ctx.label("expenditure")
+    stated = [s for s in ctx.records("statements") if s.get("prior_text") and s.get("amount") is not None] \
+        if ctx.has("statements") else []
+    for it in ctx.records("items"):
+        name = it.get("xiang_name") or it.get("kuan_name") or it.get("class_name")
+        subject = f"文字 {name}（第 {it['line']} 行）"
+        fig = ctx.prose_fig(it, label="文字")
+        row = _row_by_names(rows, [it.get("class_name"), it.get("kuan_name"), it.get("xiang_name")])
+        if row is None:
+            yield na(subject, f"{l3}中找不到名称为“{it['item']}”的科目 / no line of that name", lines=it["line"])
+        else:
+            yield _truncated(ctx.compare(f"{subject} = {l3} {row['code']} {row.get('name')}",
+                                         ctx.fig("expenditure", row, "total"), fig), fig.unit)
+        repeat = next((s for s in stated if s.get("subject_text") == it["item"] and s["line"] >= it["line"]), None)
+        if repeat is not None:
+            yield ctx.compare(f"{subject}：增减说明中的“预算安排”（第 {repeat['line']} 行）= 该项金额", fig,
+                              ctx.prose_fig(repeat, text=repeat.get("amount_text"), label="预算安排"))
 
 
 @rule("text.three_public", "text",

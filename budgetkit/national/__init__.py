@@ -28,7 +28,9 @@ Narrative sections (主要职能, 机构设置, 名词解释, 编制说明, 其�
 (收入/支出预算, 三公 total, 机关运行经费, 政府采购, 绩效目标, vehicles) as
 ``facts``; the “三公” items and the 政府采购 parts the prose states, when it
 states them, as ``three_public`` and ``procurement`` (the seed's frames of
-those names, so the audit reads both templates alike).
+those names, so the audit reads both templates alike); the stated year-on-year
+changes as ``statements``, and the expenditure items the prose describes one
+by one (“类（类）款（款）项（项）”金额) as ``items``.
 """
 
 from __future__ import annotations
@@ -178,7 +180,7 @@ def parse(src: SourceText, *, pages: list[int] | None = None, geometry: dict[int
     frames["sections"] = sections
     frames["facts"] = _prose.facts(ctx, sections)
     for name, build in (("three_public", _prose.three_public), ("procurement", _prose.procurement),
-                        ("statements", _prose.statements)):
+                        ("statements", _prose.statements), ("items", _prose.items)):
         df = build(ctx, sections)
         if len(df):
             frames[name] = df

@@ -196,6 +196,34 @@ def statements(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+#: "“一般公共服务支出（类）统计信息事务（款）专项普查活动（项）”25.77万元"
+_ITEM_AMOUNT = re.compile(rf"“(?P<path>[^“”]*[（(](?:款|项)[）)])”(?P<amount>{_NUM})(?P<unit>万元|元)")
+_ITEM_LEVEL = re.compile(r"([^（）]+)（(类|款|项)）")
+_ITEM_COLUMNS = ["item", "class_name", "kuan_name", "xiang_name", "amount", "value", "unit", "line", "line_end"]
+
+
+def items(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
+    """The expenditure items the prose describes one by one, named by their 类/款/项 (``items`` frame).
+
+    ``item`` is the quoted path as printed; ``value``/``unit`` the printed
+    amount, so the audit can find the item's line in the expenditure table by
+    its names and compare the two (rule ``text.items``).
+    """
+    records = []
+    for sec in secs.itertuples():
+        text, line_at = _joined(ctx, sec)
+        for m in _ITEM_AMOUNT.finditer(text):
+            path = m.group("path").replace("(", "（").replace(")", "）")  # 行政事业单位医疗（款) as printed
+            names = {level: name.strip() for name, level in _ITEM_LEVEL.findall(path)}
+            amount = _amount(ctx, sec, m.group("amount"), m.group("unit"), m.group("path"))
+            if amount is None or "类" not in names:
+                continue
+            records.append({"item": m.group("path"), "class_name": names.get("类"), "kuan_name": names.get("款"),
+                            "xiang_name": names.get("项"), "amount": amount, "value": m.group("amount"),
+                            "unit": m.group("unit"), "line": line_at(m.start()), "line_end": line_at(m.end() - 1)})
+    return _frame(records, _ITEM_COLUMNS, money=("amount",))
+
+
 def procurement(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
     """政府采购预算 and its 货物 / 工程 / 服务 parts (the seed's ``procurement`` columns): category, amount, line."""
     records = []
