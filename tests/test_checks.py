@@ -1154,13 +1154,25 @@ def test_text_items_fails():
 def test_text_items_truncation_is_rounding_and_said_so():
     # the prose prints 877,080 元 as 87.70 万元 (cut, not rounded to 87.71): 80 元 apart, under one printed unit
     frames = good_frames()
-    frames = tweak(frames, "table3", {"code": "2011302"}, total=877_080)
+    frames = tweak(frames, "table7", {"code": "2011302"}, total=877_080)
     frames = tweak(frames, "items", {"line": 40}, amount=877_000, value="87.70")
     [f] = _items_report(frames).to_dict("records")
     assert f["status"] == "rounding" and "截尾" in f["note"] and f["actual"] - f["expected"] == -80
     # rounded the other way (87.71 for 877,080 would be right; 87.69 is neither rounding nor cutting)
     frames = tweak(frames, "items", {"line": 40}, amount=876_900, value="87.69")
     assert _items_report(frames)["status"].tolist() == ["fail"]
+
+
+def test_text_items_compares_with_the_appropriation_tables():
+    # the prose describes 财政拨款支出: 表7 (一般公共预算, by function) holds the code; 表3 also counts other funds
+    frames = tweak(good_frames(), "table3", {"code": "2011302"}, total=wan(45))
+    [f] = _items_report(frames).to_dict("records")
+    assert f["status"] == "ok" and "表7" in f["subject"] and f["expected"] == wan(40)
+    # without any appropriation table by function, 表3 is what there is
+    frames.pop("table7")
+    frames["table10"] = frames["table10"][frames["table10"]["code"].isna()].reset_index(drop=True)
+    [f] = _items_report(frames).to_dict("records")
+    assert f["status"] == "fail" and "表3" in f["subject"] and f["expected"] == wan(45)
 
 
 def test_text_items_unknown_name_is_not_applicable():

@@ -250,7 +250,7 @@ def test_item_by_item_prose_against_the_expenditure_table(budgets):
 
     reports = {name: checks.run(b, "text.items") for name, b in budgets.items()}
     fin = reports["sh_putuo_finance_bureau_2025_dept_budget.pdf"]
-    # p.5 line 93: “…机关事业单位职业年金缴费支出（项）”887.36万元; 表3 2080506 873,617.00 元 = 87.36 万元 (a stray 8)
+    # p.5 line 93: “…机关事业单位职业年金缴费支出（项）”887.36万元; 表3 and 表5 2080506 873,617.00 元 = 87.36 万元
     f = _finding(fin, "text.items", "职业年金缴费支出（第 93 行）")
     assert (f["status"], f["expected"], f["actual"]) == ("fail", 873_617, 8_873_600)
     # line 89: 行政单位离退休 87.70 万元 for 877,080.00 元: cut to 0.01 万元, not rounded (87.71)

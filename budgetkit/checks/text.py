@@ -335,11 +335,28 @@ def _truncated(finding: Finding, unit: int) -> Finding:
     return replace(finding, status="rounding", note=note)
 
 
+_FISCAL_ROLES = ("general_function", "fund", "state_capital")
+
+
+def _fiscal_figs(ctx: Context, code: str) -> tuple[list[Fig], str]:
+    """The code's lines in the appropriation tables by function (一般公共预算, 政府性基金, 国有资本经营) and their labels."""
+    figs, labels = [], []
+    for role in _FISCAL_ROLES:
+        if ctx.has(role):
+            row = by_code(coded_rows(ctx, role)).get(code)
+            if row is not None and ctx.fig(role, row, "total") is not None:
+                figs.append(ctx.fig(role, row, "total"))
+                labels.append(ctx.label(role))
+    return figs, "+".join(labels)
+
+
 @rule("text.items", "text",
-      "文字逐项说明的支出金额 = 支出总表中同名科目（按类、款、项名称找到编码）；该项增减说明中的“预算安排”金额 = 该项金额",
-      "Each expenditure item the prose describes by its 类/款/项 names equals that line of the expenditure table; "
-      "the amount its change statement repeats equals it too",
-      requires=("items", "expenditure"), optional=("statements",))
+      "文字逐项说明的财政拨款支出金额 = 该科目（按类、款、项名称在支出总表中找到编码）在财政拨款各功能分类表中的金额"
+      "（没有这些表时为支出总表）；该项增减说明中的“预算安排”金额 = 该项金额",
+      "Each appropriation item the prose describes by its 类/款/项 names equals that code's lines in the "
+      "appropriation tables by function (else the expenditure table); the amount its change statement repeats "
+      "equals it too",
+      requires=("items", "expenditure"), optional=("statements", *_FISCAL_ROLES))
 def items(ctx: Context):
     rows = coded_rows(ctx, "expenditure")
     l3 = ctx.label("expenditure")
@@ -353,8 +370,11 @@ def items(ctx: Context):
         if row is None:
             yield na(subject, f"{l3}中找不到名称为“{it['item']}”的科目 / no line of that name", lines=it["line"])
         else:
-            yield _truncated(ctx.compare(f"{subject} = {l3} {row['code']} {row.get('name')}",
-                                         ctx.fig("expenditure", row, "total"), fig), fig.unit)
+            expected, where = _fiscal_figs(ctx, row["code"])
+            if not expected:  # no appropriation table by function holds it: the expenditure table
+                expected, where = [ctx.fig("expenditure", row, "total")], l3
+            yield _truncated(ctx.compare(f"{subject} = {where} {row['code']} {row.get('name')}", expected, fig),
+                             fig.unit)
         repeat = next((s for s in stated if s.get("subject_text") == it["item"] and s["line"] >= it["line"]), None)
         if repeat is not None:
             yield ctx.compare(f"{subject}：增减说明中的“预算安排”（第 {repeat['line']} 行）= 该项金额", fig,
