@@ -32,10 +32,11 @@ VENV_ENV := PATH="$(abspath $(VENV))/bin:$$PATH" JUPYTER_PREFER_ENV_PATH=1
 ARGS ?=
 LAB_ARGS ?=
 
-.PHONY: help venv fonts lab test notebooks site data bench clean distclean
+.PHONY: help venv fonts lab voila test notebooks site data bench clean distclean
 
 help:
 	@echo "make lab        set up .venv (if needed) and open notebooks/ in JupyterLab"
+	@echo "make voila      set up .venv (if needed) and serve the drill-down lesson (02) as a Voila dashboard"
 	@echo "make test       set up .venv (if needed) and run unit tests + every notebook (nbval)"
 	@echo "make notebooks  re-execute all notebooks in place (deterministic outputs)"
 	@echo "make site       build site/: every notebook executed and rendered to HTML, with an index"
@@ -93,6 +94,11 @@ fonts:
 # Jupyter refuses to run as root unless told (containers, Binder-like images).
 lab: $(STAMP) fonts
 	$(VENV_ENV) $(VENV)/bin/jupyter lab notebooks/ $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
+
+# The drill-down lesson (02) as a Voilà dashboard: outputs and live widgets, no code.
+VOILA_ARGS ?=
+voila: $(STAMP) fonts
+	$(VENV_ENV) $(VENV)/bin/voila "notebooks/02_支出结构.ipynb" $(VOILA_ARGS)
 
 test: $(STAMP) fonts
 	$(VENV_ENV) $(VPY) -m pytest --nbval-lax tests notebooks $(ARGS)
