@@ -497,6 +497,13 @@ def test_stated_changes_are_parsed_and_recomputed():
     assert checks.run(wrong, "text.items")["status"].tolist() == ["fail", "fail", "ok", "ok"]
 
 
+def test_an_item_without_its_class_is_reported():
+    b = read_text(NATIONAL_DOC + "“商贸事务（款）一般行政管理事务（项）”50.00万元，主要用于示例。\n", name="doc.txt")
+    assert "items" not in b.frame_names  # no item could be read
+    [warning] = [w for w in b.meta["warnings"] if "names no 类" in w]
+    assert f"line {len(NATIONAL_DOC.split(chr(10)))}" in warning and "50.00万元" in warning
+
+
 def test_checks_map_the_national_tables_to_their_roles(budget):
     from budgetkit import checks
 

@@ -163,7 +163,8 @@ def statements(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
                 continue
             quoted = _ITEM_NAME.findall(text[: m.start()])
             subject_text = quoted[-1] if quoted else None
-            subject = re.split(r"[）)]", subject_text.rstrip("（项）(项)"))[-1] if subject_text else "预算安排"
+            names = _item_names(subject_text) if subject_text else {}
+            subject = names.get("项") or names.get("款") or names.get("类") or subject_text or "预算安排"
             sign = -1 if m.group("dir") in ("减少", "下降") else 1
             pct = None if m.group("pct") is None else sign * float(m.group("pct"))
             pct_text = f"{m.group('dir')}{m.group('pct')}%" if m.group("pct") else "持平"
@@ -202,6 +203,12 @@ _ITEM_LEVEL = re.compile(r"([^（）]+)（(类|款|项)）")
 _ITEM_COLUMNS = ["item", "class_name", "kuan_name", "xiang_name", "amount", "value", "unit", "line", "line_end"]
 
 
+def _item_names(path: str) -> dict[str, str]:
+    """``一般公共服务支出（类）商贸事务（款）行政运行（项）`` → ``{"类": …, "款": …, "项": …}`` (either bracket width)."""
+    path = path.replace("(", "（").replace(")", "）")  # e.g. 行政事业单位医疗（款) as printed
+    return {level: name.strip() for name, level in _ITEM_LEVEL.findall(path)}
+
+
 def items(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
     """The expenditure items the prose describes one by one, named by their 类/款/项 (``items`` frame).
 
@@ -213,10 +220,13 @@ def items(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
     for sec in secs.itertuples():
         text, line_at = _joined(ctx, sec)
         for m in _ITEM_AMOUNT.finditer(text):
-            path = m.group("path").replace("(", "（").replace(")", "）")  # 行政事业单位医疗（款) as printed
-            names = {level: name.strip() for name, level in _ITEM_LEVEL.findall(path)}
+            names = _item_names(m.group("path"))
             amount = _amount(ctx, sec, m.group("amount"), m.group("unit"), m.group("path"))
-            if amount is None or "类" not in names:
+            if amount is None:
+                continue
+            if "类" not in names:
+                ctx.warn(f"说明“{sec.heading}”", line_at(m.start()),
+                         f"“{m.group('path')}” names no 类; its amount {m.group('amount')}{m.group('unit')} is not checked")
                 continue
             records.append({"item": m.group("path"), "class_name": names.get("类"), "kuan_name": names.get("款"),
                             "xiang_name": names.get("项"), "amount": amount, "value": m.group("amount"),
