@@ -10,7 +10,9 @@
 * :func:`three_public_per_staff` — one row per department: 三公 total, staff
   and the 三公 per authorised staff member (rounded half up to whole 元);
 * :func:`function_shares`, :func:`basic_project_split` — spending by 类 and
-  基本/项目 per department, exact 元 with shares rounded only for display.
+  基本/项目 per department, exact 元 with shares rounded only for display;
+* :func:`audit`, :func:`audit_counts` — the audit (:mod:`budgetkit.checks`)
+  of every budget as one long table, and its statuses counted per department.
 
 表9 differs between the two templates budgetkit reads:
 
@@ -47,6 +49,8 @@ __all__ = [
     "three_public_per_staff",
     "function_shares",
     "basic_project_split",
+    "audit",
+    "audit_counts",
     "PER_STAFF_COLUMNS",
 ]
 
@@ -302,3 +306,47 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
         else:
             df[c] = pd.array([None if v is None or pd.isna(v) else int(v) for v in df[c]], dtype="Int64")
     return df
+
+
+def audit(budgets: Iterable[Budget]) -> pd.DataFrame:
+    """The audit of every budget as one long table: ``department``, ``year``, ``template``, then the
+    columns of :func:`budgetkit.checks.run`, budgets in the order given.
+
+    A budget whose audit cannot run (a :class:`~budgetkit.BudgetkitError`, e.g. a
+    table without the columns a rule needs) gives one row, rule ``checks.run``,
+    status ``not_applicable``, with the error as its note: one bad document never
+    stops the comparison, and it is never silently left out.
+    """
+    from . import checks
+    from .errors import BudgetkitError
+
+    columns = ["department", "year", "template", *checks.COLUMNS]
+    parts = []
+    for budget in budgets:
+        b = _check_budget(budget)
+        try:
+            report = checks.run(b)
+        except BudgetkitError as exc:
+            row = {"rule": "checks.run", "subject": "—", "status": "not_applicable",
+                   "note": f"核对未能运行 / the audit could not run: {exc}"}
+            report = pd.DataFrame([row], columns=list(checks.COLUMNS)).astype(checks.run(b, []).dtypes.to_dict())
+        parts.append(report.assign(department=b.meta.get("department"), year=b.meta.get("year"),
+                                   template=b.meta.get("template"))[columns])
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    return out.astype({"department": "string", "template": "string", "year": "Int64"})
+
+
+def audit_counts(report: pd.DataFrame) -> pd.DataFrame:
+    """How many findings of each status (:data:`budgetkit.checks.STATUSES`) each budget's audit has.
+
+    ``report`` is :func:`audit`'s; one row per budget (department and year), in its order.
+    """
+    from . import checks
+
+    keys = ["department", "year"]
+    counts = pd.crosstab([report[k] for k in keys], report["status"])
+    order = pd.MultiIndex.from_frame(report[keys].drop_duplicates())
+    counts = counts.reindex(index=order, columns=list(checks.STATUSES), fill_value=0)
+    counts.columns.name = None
+    return counts.astype("Int64")
+

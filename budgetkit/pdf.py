@@ -623,8 +623,6 @@ def extract(path: str | os.PathLike) -> PdfDocument:
             pages.append(PdfPage(i, float(width), float(height), lines, rules))
     finally:
         pdf.close()
-    if not pages:
-        raise TemplateError("the PDF has no pages", file=name)
     if not any(p.lines for p in pages):
         raise TemplateError("the PDF has no text layer (a scanned document?); budgetkit does not OCR", file=name)
     doc = PdfDocument(name, pages, metadata)

@@ -335,6 +335,64 @@ def test_shares_need_amounts(seed):
     assert ei.value.line == 377
 
 
+# ---------------------------------------------------------------------------
+# audit across budgets
+# ---------------------------------------------------------------------------
+
+
+def test_audit_of_several_budgets_keeps_each_report(seed):
+    from budgetkit import checks
+
+    report = compare.audit([seed, seed])
+    alone = checks.run(seed)
+    assert len(report) == 2 * len(alone)
+    assert list(report.columns) == ["department", "year", "template", *checks.COLUMNS]
+    assert set(report["department"]) == {"深圳市龙华区工业和信息化局"} and set(report["year"]) == {2023}
+    first = report.iloc[: len(alone)].drop(columns=["department", "year", "template"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(first, alone, check_dtype=True)
+    # the two stated rates the seed gets wrong: line 158 "下降 69%" (−68.496 %) and line 240 "下降 8%" (−78.9 %)
+    fails = report[(report["status"] == "fail") & (report["rule"] == "change.recompute")]
+    assert sorted(set(fails["lines"])) == ["158", "240"]
+
+
+def test_audit_counts_per_budget(seed):
+    report = compare.audit([seed])
+    counts = compare.audit_counts(report)
+    assert list(counts.columns) == ["ok", "rounding", "fail", "not_applicable"]
+    assert counts.index.tolist() == [("深圳市龙华区工业和信息化局", 2023)]
+    row = counts.iloc[0]
+    assert row.to_dict() == report["status"].value_counts().reindex(counts.columns, fill_value=0).to_dict()
+    assert row.sum() == len(report)
+
+
+def test_audit_that_cannot_run_is_one_row_not_a_stop(seed, monkeypatch):
+    from budgetkit import checks
+
+    other = bk.Budget({n: seed.frame(n) for n in seed.frame_names}, {**seed.meta, "department": "乙局"})
+    real_run = checks.run
+
+    def run(budget, rules=None):
+        if budget is other and rules is None:
+            raise DataError("表3 lacks column 'total'", file="other.txt", table="表3", line=376)
+        return real_run(budget, rules)
+
+    monkeypatch.setattr(checks, "run", run)
+    report = compare.audit([other, seed])
+    broken = report[report["department"] == "乙局"]
+    assert len(broken) == 1 and broken.iloc[0]["rule"] == "checks.run"
+    assert broken.iloc[0]["status"] == "not_applicable" and "表3" in broken.iloc[0]["note"]
+    assert "376" in broken.iloc[0]["note"]
+    assert (report["department"] == "深圳市龙华区工业和信息化局").sum() == len(real_run(seed))
+    assert str(report["expected"].dtype) == "Int64"  # the extra row keeps the report's types
+    assert compare.audit_counts(report).index.tolist() == [("乙局", 2023), ("深圳市龙华区工业和信息化局", 2023)]
+
+
+def test_audit_of_nothing_and_of_a_non_budget():
+    assert compare.audit([]).empty
+    with pytest.raises(DataError, match="expected a budgetkit Budget"):
+        compare.audit([object()])
+
+
 @pytest.mark.corpus
 def test_corpus_three_public_matches_the_prose(corpus_dir, seed):
     paths = [corpus_dir / name for name in CORPUS_THREE_PUBLIC if (corpus_dir / name).is_file()]

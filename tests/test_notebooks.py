@@ -11,7 +11,8 @@ students and what the static site starts from:
   stream output per stream and cell, so re-executing gives the same file);
 * every notebook follows the template: 概述, 小结, 练习 with 2–4 collapsed
   solutions (tag ``solution``), 延伸阅读; at least one cell whose numbers
-  nbval checks (``# NBVAL_CHECK_OUTPUT``); no code cell longer than 15 lines
+  nbval checks (``# NBVAL_CHECK_OUTPUT``), and every nbval marker spelt so
+  that nbval sees it; no code cell longer than 15 lines
   (longer logic belongs in ``budgetkit/``).
 
 :func:`problems` is tested on a hand-made bad notebook too, so that these
@@ -30,6 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 MAX_CODE_LINES = 15
+#: nbval acts on a comment line only when it is exactly one of these (nothing after the marker)
+NBVAL_MARKERS = {"NBVAL_CHECK_OUTPUT", "NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "NBVAL_RAISES_EXCEPTION"}
 SECTIONS = ("## 概述", "## 小结", "## 练习", "## 延伸阅读")
 
 FORBIDDEN_TEXT = {
@@ -58,6 +61,10 @@ def problems(nb: nbformat.NotebookNode, repo: Path = REPO) -> list[str]:
         where = f"code cell {k}"
         if cell.execution_count != k:
             found.append(f"{where}: execution_count {cell.execution_count}, expected {k} (run `make notebooks`)")
+        for line in cell.source.splitlines():
+            comment = line.strip().lstrip("#").strip()
+            if line.strip().startswith("#") and "NBVAL" in comment and comment not in NBVAL_MARKERS:
+                found.append(f"{where}: {line.strip()!r} is not a marker nbval knows (it would be ignored)")
         lines = len(cell.source.splitlines())
         if lines > MAX_CODE_LINES:
             found.append(f"{where}: {lines} lines (> {MAX_CODE_LINES}: move the logic into budgetkit/)")
@@ -148,6 +155,8 @@ def test_problems_accepts_a_good_notebook():
     (lambda nb: nb.cells.pop(4), "1 solution cells"),
     (lambda nb: nb.cells[4].metadata.pop("jupyter"), "not collapsed"),
     (lambda nb: setattr(nb.cells[1], "source", "print(1)"), "NBVAL_CHECK_OUTPUT"),
+    (lambda nb: setattr(nb.cells[1], "source", "# NBVAL_CHECK_OUTPUT\n# NBVAL_IGNORE_OUTPUT（说明）\nprint(1)"),
+     "not a marker nbval knows"),
 ])
 def test_problems_catches_a_spoiled_notebook(spoil, expected):
     nb = _good()

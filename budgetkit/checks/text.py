@@ -341,12 +341,12 @@ _FISCAL_ROLES = ("general_function", "fund", "state_capital")
 def _fiscal_figs(ctx: Context, code: str) -> tuple[list[Fig], str]:
     """The code's lines in the appropriation tables by function (一般公共预算, 政府性基金, 国有资本经营) and their labels."""
     figs, labels = [], []
-    for role in _FISCAL_ROLES:
-        if ctx.has(role):
-            row = by_code(coded_rows(ctx, role)).get(code)
-            if row is not None and ctx.fig(role, row, "total") is not None:
-                figs.append(ctx.fig(role, row, "total"))
-                labels.append(ctx.label(role))
+    for role in (r for r in _FISCAL_ROLES if ctx.has(r)):
+        row = by_code(coded_rows(ctx, role)).get(code)
+        fig = ctx.fig(role, row, "total") if row is not None else None
+        if fig is not None:
+            figs.append(fig)
+            labels.append(ctx.label(role))
     return figs, "+".join(labels)
 
 

@@ -47,7 +47,8 @@ def sections(ctx: Context, starts: list[int], exclude: set[int]) -> pd.DataFrame
     return _frame(records, _SECTION_COLUMNS)
 
 
-_AMOUNT = r"([\d,]+(?:\.\d+)?)\s*(万元|元)"
+_NUM = r"[\d,]+(?:\.\d+)?"
+_AMOUNT = rf"({_NUM})\s*(万元|元)"
 _FACTS = (
     ("budget_income", "部门收入预算", r"收入预算(?:为)?" + _AMOUNT),
     ("budget_expenditure", "部门支出预算", r"(?<!拨款)支出预算(?:为)?" + _AMOUNT),
@@ -67,22 +68,21 @@ def facts(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
     amount (元, for money), unit as printed, line, line_end."""
     records = []
     for sec in secs.itertuples():
-        lines = sec.text.split("\n") if isinstance(sec.text, str) else []
-        flat = "".join(lines)
+        flat, line_at = _joined(ctx, sec)
         for key, label, pattern in _FACTS:
             m = re.search(pattern, flat)
             if not m or any(r["key"] == key for r in records):
                 continue
-            amount = _amount(ctx, sec, m.group(1), m.group(2), label)
+            line = line_at(m.start(1))
+            amount = _amount(ctx, sec, m.group(1), m.group(2), label, line)
             if amount is None:
                 continue
-            line = _line_of(ctx, sec, m.group(1), after=m.group(0)[: m.start(1) - m.start(0)][-4:])
             records.append({"key": key, "label": label, "value": m.group(1), "amount": amount,
                             "unit": m.group(2), "line": line, "line_end": line})
         for key, label, pattern in _COUNTS:
             m = re.search(pattern, flat)
             if m and not any(r["key"] == key for r in records):
-                line = _line_of(ctx, sec, m.group(0)[:6])
+                line = line_at(m.start())
                 records.append({"key": key, "label": label, "value": m.group(1), "amount": None,
                                 "unit": m.group(2), "line": line, "line_end": line})
     return _frame(records, ["key", "label", "value", "amount", "unit", "line", "line_end"], money=("amount",))
@@ -103,7 +103,7 @@ def three_public(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
     """
     records = []
     for sec in secs.itertuples():
-        text = "".join(sec.text.split("\n")) if isinstance(sec.text, str) else ""
+        text, line_at = _joined(ctx, sec)
         head = _THREE_PUBLIC_HEAD.search(text)
         if head is None:
             continue
@@ -112,20 +112,19 @@ def three_public(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
         part = part[: stop.start()] if stop else part
         for m in _THREE_PUBLIC_ITEM.finditer(part):
             item = re.sub(r"^[（(][一二三四五六七八九十]+[）)]|预算数为$", "", m.group(1))
-            amount = _amount(ctx, sec, m.group(2), m.group(3), item)
+            line = line_at(head.end() + m.start(2))
+            amount = _amount(ctx, sec, m.group(2), m.group(3), item, line)
             if amount is None:
                 continue
             after = re.split(r"[。；;]", part[m.end():], maxsplit=1)[0].lstrip("，,。")
             change = re.split(r"[，,]", after, maxsplit=1)[0]
             change = change if re.match(r"(比|与|较)", change) else None
-            line = _line_of(ctx, sec, m.group(2), after=item[-4:])
             records.append({"item": item, "amount": amount, "value": m.group(2), "unit": m.group(3),
                             "change_text": change, "line": line, "line_end": line})
         break
     return _frame(records, ["item", "amount", "value", "unit", "change_text", "line", "line_end"], money=("amount",))
 
 
-_NUM = r"[\d,]+(?:\.\d+)?"
 #: "2023年当年预算执行数为60.13万元，2024年预算安排25.77万元，比2023年预算执行数减少57.14%"
 _STATED_BOTH = re.compile(
     rf"(?P<py>\d{{4}})年(?:当年)?预算执行数为(?P<prior>{_NUM})(?P<pu>万元|元)，\d{{4}}年预算安排(?P<amount>{_NUM})(?P<au>万元|元)，"
@@ -157,8 +156,9 @@ def statements(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
         text, line_at = _joined(ctx, sec)
         taken: list[tuple[int, int]] = []
         for m in _STATED_BOTH.finditer(text):
-            amount = _amount(ctx, sec, m.group("amount"), m.group("au"), "预算安排")
-            prior = _amount(ctx, sec, m.group("prior"), m.group("pu"), "预算执行数")
+            line, line_end = line_at(m.start()), line_at(m.end() - 1)
+            amount = _amount(ctx, sec, m.group("amount"), m.group("au"), "预算安排", line)
+            prior = _amount(ctx, sec, m.group("prior"), m.group("pu"), "预算执行数", line)
             if amount is None or prior is None:
                 continue
             quoted = _ITEM_NAME.findall(text[: m.start()])
@@ -168,7 +168,6 @@ def statements(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
             sign = -1 if m.group("dir") in ("减少", "下降") else 1
             pct = None if m.group("pct") is None else sign * float(m.group("pct"))
             pct_text = f"{m.group('dir')}{m.group('pct')}%" if m.group("pct") else "持平"
-            line, line_end = line_at(m.start()), line_at(m.end() - 1)
             records.append({"part": sec.heading, "kind": "comparison", "subject": subject, "subject_text": subject_text,
                             "amount": amount, "amount_text": m.group("amount"), "unit": m.group("au"),
                             "baseline": m.group("base"), "change": 0 if pct_text == "持平" else None,
@@ -179,14 +178,15 @@ def statements(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
         for m in _STATED_CHANGE.finditer(text):
             if any(a <= m.start() < b for a, b in taken):
                 continue
-            amount = _amount(ctx, sec, m.group("amount"), m.group("au"), m.group("subject"))
-            change = 0 if m.group("change") is None else _amount(ctx, sec, m.group("change"), m.group("cu"), "增减额")
+            line, line_end = line_at(m.start()), line_at(m.end() - 1)
+            amount = _amount(ctx, sec, m.group("amount"), m.group("au"), m.group("subject"), line)
+            change = 0 if m.group("change") is None else \
+                _amount(ctx, sec, m.group("change"), m.group("cu"), "增减额", line)
             if amount is None or change is None:
                 continue
             if m.group("dir") == "减少":
                 change = -change
             subject = _subject(m.group("subject"))
-            line, line_end = line_at(m.start()), line_at(m.end() - 1)
             records.append({"part": sec.heading, "kind": "comparison", "subject": subject,
                             "subject_text": m.group("subject"), "amount": amount, "amount_text": m.group("amount"),
                             "unit": m.group("au"), "baseline": m.group("base"), "change": change,
@@ -221,16 +221,17 @@ def items(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
         text, line_at = _joined(ctx, sec)
         for m in _ITEM_AMOUNT.finditer(text):
             names = _item_names(m.group("path"))
-            amount = _amount(ctx, sec, m.group("amount"), m.group("unit"), m.group("path"))
+            line = line_at(m.start())
+            amount = _amount(ctx, sec, m.group("amount"), m.group("unit"), m.group("path"), line)
             if amount is None:
                 continue
             if "类" not in names:
-                ctx.warn(f"说明“{sec.heading}”", line_at(m.start()),
+                ctx.warn(f"说明“{sec.heading}”", line,
                          f"“{m.group('path')}” names no 类; its amount {m.group('amount')}{m.group('unit')} is not checked")
                 continue
             records.append({"item": m.group("path"), "class_name": names.get("类"), "kuan_name": names.get("款"),
                             "xiang_name": names.get("项"), "amount": amount, "value": m.group("amount"),
-                            "unit": m.group("unit"), "line": line_at(m.start()), "line_end": line_at(m.end() - 1)})
+                            "unit": m.group("unit"), "line": line, "line_end": line_at(m.end() - 1)})
     return _frame(records, _ITEM_COLUMNS, money=("amount",))
 
 
@@ -238,15 +239,15 @@ def procurement(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
     """政府采购预算 and its 货物 / 工程 / 服务 parts (the seed's ``procurement`` columns): category, amount, line."""
     records = []
     for sec in secs.itertuples():
-        text = "".join(sec.text.split("\n")) if isinstance(sec.text, str) else ""
+        text, line_at = _joined(ctx, sec)
         for m in _PROCUREMENT.finditer(text):
             category = m.group("category") or "合计"
             if any(r["category"] == category for r in records):
                 continue
-            amount = _amount(ctx, sec, m.group(2), m.group(3), f"政府采购预算（{category}）")
+            line = line_at(m.start(2))
+            amount = _amount(ctx, sec, m.group(2), m.group(3), f"政府采购预算（{category}）", line)
             if amount is None:
                 continue
-            line = _line_of(ctx, sec, m.group(2), after="政府采购")
             records.append({"category": category, "amount": amount, "value": m.group(2), "unit": m.group(3),
                             "line": line, "line_end": line})
         if records:
@@ -254,12 +255,12 @@ def procurement(ctx: Context, secs: pd.DataFrame) -> pd.DataFrame:
     return _frame(records, ["category", "amount", "value", "unit", "line", "line_end"], money=("amount",))
 
 
-def _amount(ctx: Context, sec, value: str, unit: str, what: str) -> int | None:
-    """``value`` in ``unit`` as exact 元; None, with a warning naming the line, when it is not an amount."""
+def _amount(ctx: Context, sec, value: str, unit: str, what: str, line: int) -> int | None:
+    """``value`` in ``unit`` as exact 元; None, with a warning naming ``line``, when it is not an amount."""
     try:
         return parse_amount(value, unit)
     except AmountError:
-        ctx.warn(f"说明“{sec.heading}”", _line_of(ctx, sec, value),
+        ctx.warn(f"说明“{sec.heading}”", line,
                  f"{what}: “{value}{unit}” cannot be read as an amount; this figure is left out")
         return None
 
@@ -292,16 +293,3 @@ def _subject(printed: str) -> str:
     text = re.split(r"说明|其中|中(?=[\u4e00-\u9fff]{2,}拨款)", printed)[-1]
     text = re.sub(r"^[一二三四五六七八九十]+、|^[（(][一二三四五六七八九十]+[）)]|^\d{4}年", "", text.strip("，, "))
     return text or printed
-
-
-def _line_of(ctx: Context, sec, needle: str, after: str | None = None) -> int:
-    """The first line of the section holding ``needle`` (an amount may be broken over two lines: the first part)."""
-    if after is not None:
-        for n in range(int(sec.line), int(sec.line_end) + 1):
-            raw = ctx.src.line(n)
-            if after in raw and needle in raw[raw.index(after):]:
-                return n
-    for n in range(int(sec.line), int(sec.line_end) + 1):
-        if needle in ctx.src.line(n):
-            return n
-    return int(sec.line)
